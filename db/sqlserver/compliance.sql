@@ -1,0 +1,648 @@
+﻿IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL
+BEGIN
+    CREATE TABLE [__EFMigrationsHistory] (
+        [MigrationId] nvarchar(150) NOT NULL,
+        [ProductVersion] nvarchar(32) NOT NULL,
+        CONSTRAINT [PK___EFMigrationsHistory] PRIMARY KEY ([MigrationId])
+    );
+END;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [ApprovalListSources] (
+        [Id] int NOT NULL IDENTITY,
+        [Name] nvarchar(200) NOT NULL,
+        [Format] int NOT NULL,
+        [Url] nvarchar(2000) NULL,
+        [UploadedContent] varbinary(max) NULL,
+        [Schedule] nvarchar(100) NOT NULL,
+        [Enabled] bit NOT NULL,
+        [ETag] nvarchar(400) NULL,
+        [ContentSha256] nvarchar(64) NULL,
+        [LastSyncAt] datetime2 NULL,
+        [LastSyncStatus] int NOT NULL,
+        [LastSyncError] nvarchar(4000) NULL,
+        [CreatedBy] nvarchar(200) NOT NULL,
+        [Version] int NOT NULL,
+        CONSTRAINT [PK_ApprovalListSources] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [AuditEvents] (
+        [Id] bigint NOT NULL IDENTITY,
+        [At] datetime2 NOT NULL,
+        [User] nvarchar(200) NOT NULL,
+        [Action] int NOT NULL,
+        [Entity] nvarchar(100) NOT NULL,
+        [EntityKey] nvarchar(100) NOT NULL,
+        [Before] nvarchar(max) NULL,
+        [After] nvarchar(max) NULL,
+        [Reason] nvarchar(2000) NULL,
+        [PreviousHash] nvarchar(64) NOT NULL,
+        [Hash] nvarchar(64) NOT NULL,
+        CONSTRAINT [PK_AuditEvents] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [CheckRuns] (
+        [Id] int NOT NULL IDENTITY,
+        [StartedAt] datetime2 NOT NULL,
+        [FinishedAt] datetime2 NULL,
+        [Status] int NOT NULL,
+        [Trigger] int NOT NULL,
+        [BindingsEvaluated] int NOT NULL,
+        [CompliantBindings] int NOT NULL,
+        [FindingsOpened] int NOT NULL,
+        [FindingsResolved] int NOT NULL,
+        [OpenCritical] int NOT NULL,
+        [OpenHigh] int NOT NULL,
+        [OpenMedium] int NOT NULL,
+        [OpenWarnings] int NOT NULL,
+        [Error] nvarchar(4000) NULL,
+        CONSTRAINT [PK_CheckRuns] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Customers] (
+        [Id] int NOT NULL IDENTITY,
+        [Code] nvarchar(64) NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [Sector] int NOT NULL,
+        [ContactEmail] nvarchar(320) NULL,
+        CONSTRAINT [PK_Customers] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [DataProtectionKeys] (
+        [Id] int NOT NULL IDENTITY,
+        [FriendlyName] nvarchar(400) NULL,
+        [Xml] nvarchar(max) NULL,
+        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Models] (
+        [Id] int NOT NULL IDENTITY,
+        [Provider] nvarchar(100) NOT NULL,
+        [HostModelId] nvarchar(200) NOT NULL,
+        [DisplayName] nvarchar(200) NOT NULL,
+        [Version] nvarchar(100) NOT NULL,
+        [Hosting] nvarchar(100) NOT NULL,
+        [Region] nvarchar(100) NOT NULL,
+        [DeprecatedOn] datetime2 NULL,
+        [RetiredOn] datetime2 NULL,
+        [Description] nvarchar(2000) NULL,
+        CONSTRAINT [PK_Models] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [ApprovalListSyncs] (
+        [Id] bigint NOT NULL IDENTITY,
+        [SourceId] int NOT NULL,
+        [StartedAt] datetime2 NOT NULL,
+        [FinishedAt] datetime2 NULL,
+        [Status] int NOT NULL,
+        [ContentSha256] nvarchar(64) NULL,
+        [Added] int NOT NULL,
+        [Changed] int NOT NULL,
+        [Removed] int NOT NULL,
+        [Diff] nvarchar(max) NULL,
+        [Error] nvarchar(4000) NULL,
+        CONSTRAINT [PK_ApprovalListSyncs] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ApprovalListSyncs_ApprovalListSources_SourceId] FOREIGN KEY ([SourceId]) REFERENCES [ApprovalListSources] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Attestations] (
+        [Id] int NOT NULL IDENTITY,
+        [CustomerId] int NOT NULL,
+        [VerificationCode] nvarchar(32) NOT NULL,
+        [Statement] nvarchar(4000) NOT NULL,
+        [IssuedBy] nvarchar(200) NOT NULL,
+        [IssuedAt] datetime2 NOT NULL,
+        [AsOf] datetime2 NOT NULL,
+        [CheckRunId] int NULL,
+        [SnapshotJson] nvarchar(max) NOT NULL,
+        [SnapshotSha256] nvarchar(64) NOT NULL,
+        [Pdf] varbinary(max) NOT NULL,
+        [PdfSha256] nvarchar(64) NOT NULL,
+        [IsDevelopmentCopy] bit NOT NULL,
+        [Status] int NOT NULL,
+        [SupersededById] int NULL,
+        [WithdrawnAt] datetime2 NULL,
+        [WithdrawnBy] nvarchar(200) NULL,
+        [WithdrawalReason] nvarchar(2000) NULL,
+        CONSTRAINT [PK_Attestations] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Attestations_Customers_CustomerId] FOREIGN KEY ([CustomerId]) REFERENCES [Customers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Workloads] (
+        [Id] int NOT NULL IDENTITY,
+        [CustomerId] int NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [Owner] nvarchar(200) NOT NULL,
+        [Environment] nvarchar(50) NOT NULL,
+        [ImpactLevel] int NOT NULL,
+        [DataCategories] int NOT NULL,
+        [Description] nvarchar(2000) NULL,
+        CONSTRAINT [PK_Workloads] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Workloads_Customers_CustomerId] FOREIGN KEY ([CustomerId]) REFERENCES [Customers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Approvals] (
+        [Id] int NOT NULL IDENTITY,
+        [ModelId] int NOT NULL,
+        [Status] int NOT NULL,
+        [MaxImpactLevel] int NOT NULL,
+        [DataCategories] int NOT NULL,
+        [Usages] int NOT NULL,
+        [Sectors] int NOT NULL,
+        [CustomerIds] nvarchar(4000) NOT NULL,
+        [ValidFrom] datetime2 NOT NULL,
+        [ValidUntil] datetime2 NULL,
+        [Conditions] nvarchar(2000) NULL,
+        [Justification] nvarchar(2000) NOT NULL,
+        [RequestedBy] nvarchar(200) NOT NULL,
+        [RequestedAt] datetime2 NOT NULL,
+        [DecidedBy] nvarchar(200) NULL,
+        [DecidedAt] datetime2 NULL,
+        [DecisionReason] nvarchar(2000) NULL,
+        [SourceId] int NULL,
+        [SourceEntryKey] nvarchar(200) NULL,
+        [Version] int NOT NULL,
+        CONSTRAINT [PK_Approvals] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Approvals_ApprovalListSources_SourceId] FOREIGN KEY ([SourceId]) REFERENCES [ApprovalListSources] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_Approvals_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Restrictions] (
+        [Id] int NOT NULL IDENTITY,
+        [ModelId] int NULL,
+        [Provider] nvarchar(100) NULL,
+        [Sectors] int NOT NULL,
+        [CustomerIds] nvarchar(4000) NOT NULL,
+        [MinImpactLevel] int NOT NULL,
+        [EffectiveFrom] datetime2 NOT NULL,
+        [TransitionDeadline] datetime2 NOT NULL,
+        [Reason] nvarchar(2000) NOT NULL,
+        [CreatedBy] nvarchar(200) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [LiftedBy] nvarchar(200) NULL,
+        [LiftedAt] datetime2 NULL,
+        [LiftReason] nvarchar(2000) NULL,
+        [SourceId] int NULL,
+        [SourceEntryKey] nvarchar(200) NULL,
+        [Version] int NOT NULL,
+        CONSTRAINT [PK_Restrictions] PRIMARY KEY ([Id]),
+        CONSTRAINT [CK_Restrictions_ModelOrProvider] CHECK ("ModelId" IS NOT NULL OR "Provider" IS NOT NULL),
+        CONSTRAINT [FK_Restrictions_ApprovalListSources_SourceId] FOREIGN KEY ([SourceId]) REFERENCES [ApprovalListSources] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_Restrictions_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [AttestationDownloads] (
+        [Id] bigint NOT NULL IDENTITY,
+        [AttestationId] int NOT NULL,
+        [DownloadedBy] nvarchar(200) NOT NULL,
+        [At] datetime2 NOT NULL,
+        [Format] nvarchar(10) NOT NULL,
+        CONSTRAINT [PK_AttestationDownloads] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AttestationDownloads_Attestations_AttestationId] FOREIGN KEY ([AttestationId]) REFERENCES [Attestations] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Bindings] (
+        [Id] int NOT NULL IDENTITY,
+        [ModelId] int NOT NULL,
+        [WorkloadId] int NOT NULL,
+        [Usage] int NOT NULL,
+        [Purpose] nvarchar(500) NOT NULL,
+        [From] datetime2 NOT NULL,
+        [To] datetime2 NULL,
+        CONSTRAINT [PK_Bindings] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Bindings_Models_ModelId] FOREIGN KEY ([ModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_Bindings_Workloads_WorkloadId] FOREIGN KEY ([WorkloadId]) REFERENCES [Workloads] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Findings] (
+        [Id] bigint NOT NULL IDENTITY,
+        [BindingId] int NOT NULL,
+        [Rule] int NOT NULL,
+        [Severity] int NOT NULL,
+        [Status] int NOT NULL,
+        [FirstSeen] datetime2 NOT NULL,
+        [LastSeen] datetime2 NOT NULL,
+        [ResolvedAt] datetime2 NULL,
+        [Detail] nvarchar(1000) NOT NULL,
+        [RestrictionId] int NULL,
+        [ApprovalId] int NULL,
+        [LastCheckRunId] int NULL,
+        CONSTRAINT [PK_Findings] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Findings_Bindings_BindingId] FOREIGN KEY ([BindingId]) REFERENCES [Bindings] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [TransitionPlans] (
+        [Id] int NOT NULL IDENTITY,
+        [BindingId] int NOT NULL,
+        [RestrictionId] int NOT NULL,
+        [TargetModelId] int NOT NULL,
+        [Owner] nvarchar(200) NOT NULL,
+        [TargetDate] datetime2 NOT NULL,
+        [Status] int NOT NULL,
+        [Notes] nvarchar(2000) NULL,
+        [NewBindingId] int NULL,
+        [CompletedAt] datetime2 NULL,
+        [CreatedBy] nvarchar(200) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [Version] int NOT NULL,
+        CONSTRAINT [PK_TransitionPlans] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_TransitionPlans_Bindings_BindingId] FOREIGN KEY ([BindingId]) REFERENCES [Bindings] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_TransitionPlans_Models_TargetModelId] FOREIGN KEY ([TargetModelId]) REFERENCES [Models] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_TransitionPlans_Restrictions_RestrictionId] FOREIGN KEY ([RestrictionId]) REFERENCES [Restrictions] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE TABLE [Waivers] (
+        [Id] int NOT NULL IDENTITY,
+        [FindingId] bigint NOT NULL,
+        [Justification] nvarchar(2000) NOT NULL,
+        [GrantedBy] nvarchar(200) NOT NULL,
+        [GrantedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        [RevokedAt] datetime2 NULL,
+        [RevokedBy] nvarchar(200) NULL,
+        [Version] int NOT NULL,
+        CONSTRAINT [PK_Waivers] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Waivers_Findings_FindingId] FOREIGN KEY ([FindingId]) REFERENCES [Findings] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ApprovalListSources_Name] ON [ApprovalListSources] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_ApprovalListSyncs_SourceId_StartedAt] ON [ApprovalListSyncs] ([SourceId], [StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Approvals_ModelId_Status] ON [Approvals] ([ModelId], [Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Approvals_SourceId_SourceEntryKey] ON [Approvals] ([SourceId], [SourceEntryKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Approvals_Status_ValidUntil] ON [Approvals] ([Status], [ValidUntil]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AttestationDownloads_AttestationId_At] ON [AttestationDownloads] ([AttestationId], [At]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Attestations_CustomerId_IssuedAt] ON [Attestations] ([CustomerId], [IssuedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Attestations_VerificationCode] ON [Attestations] ([VerificationCode]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AuditEvents_At] ON [AuditEvents] ([At]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AuditEvents_Entity_EntityKey] ON [AuditEvents] ([Entity], [EntityKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_From] ON [Bindings] ([From]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_ModelId_Id] ON [Bindings] ([ModelId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_WorkloadId_Id] ON [Bindings] ([WorkloadId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_CheckRuns_StartedAt] ON [CheckRuns] ([StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Customers_Code] ON [Customers] ([Code]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Customers_Name] ON [Customers] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Findings_BindingId_Rule] ON [Findings] ([BindingId], [Rule]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Findings_RestrictionId] ON [Findings] ([RestrictionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Findings_Rule_Status] ON [Findings] ([Rule], [Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Findings_Status_Severity] ON [Findings] ([Status], [Severity]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Models_DisplayName] ON [Models] ([DisplayName]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Models_HostModelId_Hosting_Region] ON [Models] ([HostModelId], [Hosting], [Region]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Models_Provider_DisplayName] ON [Models] ([Provider], [DisplayName]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Restrictions_ModelId] ON [Restrictions] ([ModelId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Restrictions_Provider] ON [Restrictions] ([Provider]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Restrictions_SourceId_SourceEntryKey] ON [Restrictions] ([SourceId], [SourceEntryKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_TransitionPlans_BindingId] ON [TransitionPlans] ([BindingId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_TransitionPlans_RestrictionId_Status] ON [TransitionPlans] ([RestrictionId], [Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_TransitionPlans_TargetModelId] ON [TransitionPlans] ([TargetModelId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Waivers_ExpiresAt] ON [Waivers] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Waivers_FindingId_ExpiresAt] ON [Waivers] ([FindingId], [ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Workloads_CustomerId_Name] ON [Workloads] ([CustomerId], [Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Workloads_ImpactLevel_Id] ON [Workloads] ([ImpactLevel], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Workloads_Name] ON [Workloads] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125132611_Initial'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125132611_Initial', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test of the product on a fresh Debian machine, installing what the tests need first:
+# Chromium (browser tests), qpdf and poppler-utils (PDF checks), the dotnet-ef tool, NuGet packages,
+# and dockerfilelint (npm). Prints one closing line: "N passed, N failed".
+#
+#   scripts/test.sh              everything
+#   scripts/test.sh --quick      skip installs, the Dockerfile lint and the publish check
+set -uo pipefail
+cd "$(dirname "$0")/.."
+quick=false; [[ "${1:-}" == "--quick" ]] && quick=true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+passed=0; failed=0
+out=.ci/out; rm -rf "$out"; mkdir -p "$out"
+
+check() { # name, command...: a named check counted as one test
+  local name=$1; shift
+  if "$@" >"$out/$name.log" 2>&1; then passed=$((passed+1)); echo "check passed: $name"
+  else failed=$((failed+1)); echo "check FAILED: $name"; tail -40 "$out/$name.log"; fi
+}
+
+if ! $quick; then
+  need=()
+  for p in chromium qpdf poppler-utils fonts-liberation2; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  if ((${#need[@]})); then
+    echo "installing ${need[*]}"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+dotnet tool restore >/dev/null
+if ! dotnet build Compliance.sln -c Release -nologo -v q 2>&1 | tee "$out/build.log" | grep -E "error|warn" ; then :; fi
+if ! grep -q "0 Error(s)" "$out/build.log" && grep -q "error" "$out/build.log"; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+check sqlserver-script-is-current bash -c 'scripts/migration.sh --script && git diff --exit-code -- db/sqlserver/compliance.sql'
+if ! $quick; then
+  check dockerfile-lint npx --yes dockerfilelint@1.8.0 Dockerfile
+  check publish dotnet publish src/Compliance.Web/Compliance.Web.csproj -c Release -o "$out/publish" -nologo -v q
+fi
+
+for project in tests/Compliance.Tests tests/Compliance.Components.Tests tests/Compliance.EndToEnd.Tests; do
+  [[ -d "$project" ]] || continue
+  name=$(basename "$project")
+  dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$out" 2>&1 | tee "$out/$name.log" | grep -E "^\s*(Failed|Passed!|Failed!|error)" || true
+  summary=$(grep -E "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+" "$out/$name.log" | tail -1)
+  if [[ -z "$summary" ]]; then
+    echo "$name: no test summary (the test host crashed or nothing ran)"; failed=$((failed+1)); continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary"); p=$(sed -E 's/.*Passed: +([0-9]+),.*/\1/' <<<"$summary")
+  passed=$((passed+p)); failed=$((failed+f))
+done
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
