@@ -7,7 +7,7 @@ public static class AuthSetup
     public static WebApplicationBuilder AddComplianceAuth(this WebApplicationBuilder builder)
     {
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(Policies.Register);
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Compliance.Web.Auth;
+
+/// <summary>
+/// The named policies every page, endpoint and download declares. Roles come from the identity
+/// provider's role claim (<c>Oidc:RoleClaim</c>).
+/// </summary>
+public static class Policies
+{
+    /// <summary>Compliance officers, administrators and auditors: read the inventory, findings, audit trail.</summary>
+    public const string Staff = nameof(Staff);
+
+    /// <summary>Compliance officers: keep the inventory, waive findings, plan transitions, issue attestations.</summary>
+    public const string Officer = nameof(Officer);
+
+    /// <summary>Administrators: decide approvals, restrictions, list sources; the job dashboard.</summary>
+    public const string Administrator = nameof(Administrator);
+
+    /// <summary>Who may request an approval: officers and administrators.</summary>
+    public const string ApprovalRequester = nameof(ApprovalRequester);
+
+    /// <summary>Customers: their own organisation's workloads and attestations only.</summary>
+    public const string Customer = nameof(Customer);
+
+    /// <summary>Anyone signed in with a role: staff and customers (customers are scoped to their organisation by the data layer).</summary>
+    public const string AnyRole = nameof(AnyRole);
+
+    public static void Register(AuthorizationOptions options)
+    {
+        options.AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor));
+        options.AddPolicy(Officer, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer));
+        options.AddPolicy(Administrator, p => p.RequireAuthenticatedUser().RequireRole(Roles.Administrator));
+        options.AddPolicy(ApprovalRequester, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator));
+        options.AddPolicy(Customer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Customer));
+        options.AddPolicy(AnyRole, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
+    }
+}
+
+public static class PrincipalExtensions
+{
+    /// <summary>The name audit events and decisions are attributed to.</summary>
+    public static string ActorName(this ClaimsPrincipal user) =>
+        user.Identity?.Name ?? user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value
+        ?? throw new InvalidOperationException("The signed-in principal has no name, subject or client id to attribute changes to.");
+}
