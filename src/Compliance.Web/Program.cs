@@ -1,6 +1,7 @@
 using Compliance.Web;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
+using Compliance.Web.Features.Inventory;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddComplianceLogging();
 builder.AddComplianceData();
 builder.AddComplianceAuth();
 builder.AddComplianceUi();
+builder.AddInventory();
 
 var app = builder.Build();
 

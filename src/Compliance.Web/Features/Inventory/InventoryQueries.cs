@@ -1,0 +1,95 @@
+using Compliance.Data;
+using Compliance.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Inventory;
+
+/// <summary>The inventory's read side: projections to grid rows, composed and paged in the database.</summary>
+public static class InventoryQueries
+{
+    public static IQueryable<BindingRow> BindingRows(this ComplianceDb db, bool activeOnly, DateTime at)
+    {
+        var bindings = db.Bindings.AsNoTracking();
+        if (activeOnly)
+        {
+            bindings = bindings.Where(b => b.From <= at && (b.To == null || b.To > at));
+        }
+
+        return bindings.Select(b => new BindingRow
+        {
+            Id = b.Id,
+            CustomerId = b.Workload!.CustomerId,
+            CustomerName = b.Workload.Customer!.Name,
+            WorkloadId = b.WorkloadId,
+            WorkloadName = b.Workload.Name,
+            ImpactLevel = b.Workload.ImpactLevel,
+            DataCategories = b.Workload.DataCategories,
+            ModelId = b.ModelId,
+            ModelName = b.Model!.DisplayName,
+            HostModelId = b.Model.HostModelId,
+            Provider = b.Model.Provider,
+            Hosting = b.Model.Hosting,
+            Usage = b.Usage,
+            Purpose = b.Purpose,
+            From = b.From,
+            To = b.To,
+        });
+    }
+
+    public static IQueryable<ModelRow> ModelRows(this ComplianceDb db, DateTime at) =>
+        db.Models.AsNoTracking().Select(m => new ModelRow
+        {
+            Id = m.Id,
+            Provider = m.Provider,
+            DisplayName = m.DisplayName,
+            HostModelId = m.HostModelId,
+            Version = m.Version,
+            Hosting = m.Hosting,
+            Region = m.Region,
+            DeprecatedOn = m.DeprecatedOn,
+            RetiredOn = m.RetiredOn,
+            ActiveBindings = db.Bindings.Count(b => b.ModelId == m.Id && b.From <= at && (b.To == null || b.To > at)),
+        });
+
+    public static IQueryable<WorkloadRow> WorkloadRows(this ComplianceDb db, DateTime at) =>
+        db.Workloads.AsNoTracking().Select(w => new WorkloadRow
+        {
+            Id = w.Id,
+            CustomerId = w.CustomerId,
+            CustomerName = w.Customer!.Name,
+            Name = w.Name,
+            Owner = w.Owner,
+            Environment = w.Environment,
+            ImpactLevel = w.ImpactLevel,
+            DataCategories = w.DataCategories,
+            ActiveBindings = db.Bindings.Count(b => b.WorkloadId == w.Id && b.From <= at && (b.To == null || b.To > at)),
+        });
+
+    public static IQueryable<CustomerRow> CustomerRows(this ComplianceDb db) =>
+        db.Customers.AsNoTracking().Select(c => new CustomerRow
+        {
+            Id = c.Id,
+            Code = c.Code,
+            Name = c.Name,
+            Sector = c.Sector,
+            Workloads = db.Workloads.Count(w => w.CustomerId == c.Id),
+        });
+
+    /// <summary>"What does this model serve?": active bindings counted by impact level and by customer.</summary>
+    public static async Task<ModelReach> ReachAsync(this ComplianceDb db, int modelId, DateTime at, CancellationToken ct = default)
+    {
+        var active = db.Bindings.AsNoTracking().Where(b => b.ModelId == modelId && b.From <= at && (b.To == null || b.To > at));
+        var byLevel = await active.GroupBy(b => b.Workload!.ImpactLevel)
+            .Select(g => new { Level = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byCustomer = await active.GroupBy(b => new { b.Workload!.CustomerId, b.Workload.Customer!.Name })
+            .Select(g => new { g.Key.CustomerId, g.Key.Name, Count = g.Count() }).ToListAsync(ct);
+        return new ModelReach(
+            byLevel.OrderBy(x => x.Level).Select(x => (x.Level, x.Count)).ToList(),
+            byCustomer.OrderByDescending(x => x.Count).ThenBy(x => x.Name).Select(x => (x.CustomerId, x.Name, x.Count)).ToList());
+    }
+}
+
+public sealed record ModelReach(List<(ImpactLevel Level, int Count)> ByImpactLevel, List<(int CustomerId, string Customer, int Count)> ByCustomer)
+{
+    public int Total => ByImpactLevel.Sum(x => x.Count);
+}

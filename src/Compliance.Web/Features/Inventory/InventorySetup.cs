@@ -1,0 +1,13 @@
+namespace Compliance.Web.Features.Inventory;
+
+public static class InventorySetup
+{
+    public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<InventoryEvents>();
+        builder.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
+        builder.Services.AddSingleton<InventoryService>();
+        return builder;
+    }
+}

@@ -1,0 +1,16 @@
+using Compliance.Domain;
+
+namespace Compliance.Web.Features.Shared;
+
+/// <summary>How domain values read on screen.</summary>
+public static class Labels
+{
+    public static string Categories(DataCategories set) =>
+        set == DataCategories.None ? "—" : string.Join(", ", set.Members().Select(c => c == DataCategories.ExportControlled ? "Export controlled" : c.ToString()));
+
+    public static string Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) =>
+        retiredOn <= at ? $"Retired {retiredOn:yyyy-MM-dd}"
+        : deprecatedOn <= at ? $"Deprecated {deprecatedOn:yyyy-MM-dd}" + (retiredOn is { } r ? $", retires {r:yyyy-MM-dd}" : "")
+        : retiredOn is { } planned ? $"Active, retires {planned:yyyy-MM-dd}"
+        : "Active";
+}
