@@ -1,4 +1,5 @@
 using Compliance.Web;
+using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
@@ -9,12 +10,16 @@ builder.AddComplianceLogging();
 builder.AddComplianceData();
 builder.AddComplianceAuth();
 builder.AddComplianceUi();
+builder.AddComplianceApi();
 builder.AddInventory();
 
 var app = builder.Build();
 
 app.UseComplianceUi();
 app.MapComplianceEndpoints();
+app.MapComplianceApi();
+app.MapInventoryApi();
+app.MapInventoryExport();
 
 app.Run();
 

@@ -21,6 +21,16 @@ public sealed class TestDatabase : IAsyncLifetime
         return new ComplianceDb(builder.Options).As(actor);
     }
 
+    /// <summary>The factory services take, as the app registers it.</summary>
+    public IDbContextFactory<ComplianceDb> Factory => new TestDbFactory(this);
+
+    /// <summary>Migrates and seeds the demo inventory.</summary>
+    public async Task SeedDemoAsync()
+    {
+        await using var db = Create();
+        await Compliance.Web.Data.DemoData.DemoInventory.SeedAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    }
+
     public async Task InitializeAsync()
     {
         await using var db = Create();
@@ -40,5 +50,15 @@ public sealed class TestDatabase : IAsyncLifetime
         }
 
         return Task.CompletedTask;
+    }
+}
+
+internal sealed class TestDbFactory(TestDatabase database) : IDbContextFactory<ComplianceDb>
+{
+    public ComplianceDb CreateDbContext()
+    {
+        var db = database.Create();
+        db.Actor = null; // services attribute their own changes
+        return db;
     }
 }

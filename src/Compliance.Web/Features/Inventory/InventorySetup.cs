@@ -8,6 +8,7 @@ public static class InventorySetup
         builder.Services.AddSingleton<InventoryEvents>();
         builder.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
         builder.Services.AddSingleton<InventoryService>();
+        builder.Services.AddSingleton<Import.CsvImporter>();
         return builder;
     }
 }

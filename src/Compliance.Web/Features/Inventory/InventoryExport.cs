@@ -1,0 +1,55 @@
+using System.Text;
+using Compliance.Data;
+using Compliance.Domain;
+using Compliance.Web.Auth;
+using Compliance.Web.Features.Inventory.Import;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Inventory;
+
+/// <summary>CSV exports in the import format, streamed row by row so the inventory is never buffered.</summary>
+public static class InventoryExport
+{
+    public static WebApplication MapInventoryExport(this WebApplication app)
+    {
+        var group = app.MapGroup("/inventory/export").RequireAuthorization(Policies.Staff).ExcludeFromDescription();
+        group.MapGet("/models.csv", (IDbContextFactory<ComplianceDb> f, HttpContext http) => StreamAsync(http, "models", f, async (db, write) =>
+        {
+            await foreach (var m in db.Models.AsNoTracking().OrderBy(m => m.Id).AsAsyncEnumerable())
+            {
+                await write([m.Provider, m.HostModelId, m.DisplayName, m.Version, m.Hosting, m.Region, Day(m.DeprecatedOn), Day(m.RetiredOn)]);
+            }
+        }, ImportKind.Models));
+        group.MapGet("/workloads.csv", (IDbContextFactory<ComplianceDb> f, HttpContext http) => StreamAsync(http, "workloads", f, async (db, write) =>
+        {
+            await foreach (var w in db.Workloads.AsNoTracking().OrderBy(w => w.Id)
+                               .Select(w => new { w.Customer!.Code, w.Name, w.ImpactLevel, w.DataCategories, w.Owner, w.Environment }).AsAsyncEnumerable())
+            {
+                await write([w.Code, w.Name, w.ImpactLevel.ToString(), string.Join(";", w.DataCategories.Members()), w.Owner, w.Environment]);
+            }
+        }, ImportKind.Workloads));
+        group.MapGet("/bindings.csv", (IDbContextFactory<ComplianceDb> f, HttpContext http) => StreamAsync(http, "bindings", f, async (db, write) =>
+        {
+            await foreach (var b in db.Bindings.AsNoTracking().Where(b => b.To == null).OrderBy(b => b.Id)
+                               .Select(b => new { b.Workload!.Customer!.Code, Workload = b.Workload.Name, b.Model!.HostModelId, b.Model.Hosting, b.Model.Region, b.Usage, b.Purpose, b.From, b.To })
+                               .AsAsyncEnumerable())
+            {
+                await write([b.Code, b.Workload, b.HostModelId, b.Hosting, b.Region, b.Usage.ToString(), b.Purpose, Day(b.From), Day(b.To)]);
+            }
+        }, ImportKind.Bindings));
+        return app;
+    }
+
+    private static string Day(DateTime? d) => d?.ToString("yyyy-MM-dd") ?? "";
+
+    private static async Task StreamAsync(HttpContext http, string name, IDbContextFactory<ComplianceDb> factory,
+        Func<ComplianceDb, Func<string[], Task>, Task> rows, ImportKind kind)
+    {
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-{DateTime.UtcNow:yyyyMMdd}.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
+        await writer.WriteLineAsync(string.Join(",", CsvImporter.Columns[kind]));
+        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+        await rows(db, fields => writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Quote))));
+    }
+}
