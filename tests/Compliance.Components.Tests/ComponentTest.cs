@@ -1,0 +1,47 @@
+using Compliance.Data;
+using Compliance.Tests.Infrastructure;
+using Compliance.Web.Auth;
+using Compliance.Web.Features.Inventory;
+using Compliance.Web.Features.Inventory.Import;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Compliance.Components.Tests;
+
+/// <summary>A bUnit context with MudBlazor, the inventory services and a real demo database, signed in as an officer.</summary>
+public abstract class ComponentTest : IAsyncLifetime
+{
+    protected BunitContext Context { get; } = new();
+
+    protected TestDatabase Database { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await Database.SeedDemoAsync();
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.Services.AddMudServices();
+        Context.Services.AddSingleton(Database.Factory);
+        Context.Services.AddSingleton<IDbContextFactory<ComplianceDb>>(Database.Factory);
+        Context.Services.AddSingleton(TimeProvider.System);
+        Context.Services.AddSingleton<InventoryEvents>();
+        Context.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
+        Context.Services.AddSingleton<InventoryService>();
+        Context.Services.AddSingleton<CsvImporter>();
+        var auth = Context.AddAuthorization();
+        auth.SetAuthorized("officer");
+        auth.SetRoles(Roles.ComplianceOfficer);
+        auth.SetPolicies(Policies.Staff, Policies.Officer);
+    }
+
+    /// <summary>Renders a page inside the providers a MudBlazor layout would give it.</summary>
+    protected IRenderedComponent<MudPopoverProvider> RenderProviders() => Context.Render<MudPopoverProvider>();
+
+    public async Task DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
