@@ -27,15 +27,15 @@ public static class Policies
     /// <summary>Anyone signed in with a role: staff and customers (customers are scoped to their organisation by the data layer).</summary>
     public const string AnyRole = nameof(AnyRole);
 
-    /// <summary>Reading the JSON API: staff, or a machine client (deployment pipeline).</summary>
-    public const string ApiRead = nameof(ApiRead);
+    /// <summary>The JSON API: staff (with their bearer token or cookie) and machine clients with the <see cref="Roles.Pipeline"/> role.</summary>
+    public const string Api = nameof(Api);
 
     /// <summary>Registering, ending and moving bindings through the API: officers, or a machine client.</summary>
     public const string ApiWrite = nameof(ApiWrite);
 
     public static void Register(AuthorizationOptions options)
     {
-        options.AddPolicy(ApiRead, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
+        options.AddPolicy(Api, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
         options.AddPolicy(ApiWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Pipeline));
         options.AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor));
         options.AddPolicy(Officer, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer));

@@ -31,7 +31,7 @@ public static class InventoryApi
 
     public static WebApplication MapInventoryApi(this WebApplication app)
     {
-        var read = app.MapGroup(ApiSetup.Prefix).WithTags("Inventory").RequireAuthorization(Policies.ApiRead);
+        var read = app.MapGroup(ApiSetup.Prefix).WithTags("Inventory").RequireAuthorization(Policies.Api);
         var write = app.MapGroup(ApiSetup.Prefix).WithTags("Inventory").RequireAuthorization(Policies.ApiWrite);
 
         read.MapGet("/models", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, string? provider, string? hosting, int? after, int? limit, CancellationToken ct) =>
