@@ -37,6 +37,19 @@ public static class InventoryExport
                 await write([b.Code, b.Workload, b.HostModelId, b.Hosting, b.Region, b.Usage.ToString(), b.Purpose, Day(b.From), Day(b.To)]);
             }
         }, ImportKind.Bindings));
+        group.MapGet("/inventory.cdx.json", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer) =>
+        {
+            await using var db = await f.CreateDbContextAsync(http.RequestAborted);
+            if (customer is { } id && !await db.Customers.AnyAsync(c => c.Id == id, http.RequestAborted))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {id}.");
+            }
+
+            http.Response.ContentType = "application/vnd.cyclonedx+json; version=1.6";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ai-bom{(customer is null ? "" : $"-customer-{customer}")}-{DateTime.UtcNow:yyyyMMdd}.cdx.json\"";
+            await CycloneDx.CycloneDxExport.WriteAsync(db, http.Response.Body, customer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
+            return Results.Empty;
+        });
         return app;
     }
 

@@ -9,6 +9,7 @@ public static class InventorySetup
         builder.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
         builder.Services.AddSingleton<InventoryService>();
         builder.Services.AddSingleton<Import.CsvImporter>();
+        builder.Services.AddSingleton<CycloneDx.CycloneDxImporter>();
         return builder;
     }
 }
