@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Compliance.Data;
+using Compliance.Web.Data;
+using Compliance.Web.Data.DemoData;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Benchmarks;
+
+/// <summary>A generated inventory in a temporary SQLite file, opened the way the app opens it.</summary>
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    public string Folder { get; } = Directory.CreateTempSubdirectory("compliance-bench-").FullName;
+
+    public DatabaseOptions Options => new(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Folder, "bench.db")}");
+
+    public ComplianceDb Create()
+    {
+        var builder = new DbContextOptionsBuilder<ComplianceDb>();
+        Options.Configure(builder);
+        return new ComplianceDb(builder.Options).As("benchmark");
+    }
+
+    public static async Task<BenchDatabase> GenerateAsync(InventorySize size)
+    {
+        var bench = new BenchDatabase();
+        await using var db = bench.Create();
+        await db.Database.MigrateAsync();
+        var took = await InventoryGenerator.GenerateAsync(db, size);
+        Console.WriteLine($"generated {size.Bindings:N0} bindings, {size.Workloads:N0} workloads, {size.Models} models, {size.Approvals} approvals in {took.TotalSeconds:0.0} s");
+        return bench;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Timing helpers: warm-up, repeated samples, percentiles, and the line each benchmark prints.</summary>
+public static class Measure
+{
+    public static async Task<double[]> SamplesAsync(int warmup, int count, Func<int, Task> action)
+    {
+        for (var i = 0; i < warmup; i++) await action(i);
+        var samples = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await action(i);
+            samples[i] = sw.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(samples);
+        return samples;
+    }
+
+    public static double P(this double[] sorted, double percentile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    public static void Report(string work, string figure, double value, double limit, string target, bool met) =>
+        Console.WriteLine($"RESULT | {work} | {figure} | {value:0.###} | limit {limit:0.###} | ratio {value / Math.Max(limit, 1e-9):0.0}x | target {target} | {(met ? "met" : "MISSED")}");
+}
