@@ -13,6 +13,7 @@ var app = builder.Build();
 
 app.UseComplianceUi();
 app.MapComplianceEndpoints();
+app.MapComplianceAuth();
 
 app.Run();
 

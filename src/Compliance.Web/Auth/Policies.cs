@@ -27,6 +27,9 @@ public static class Policies
     /// <summary>Anyone signed in with a role: staff and customers (customers are scoped to their organisation by the data layer).</summary>
     public const string AnyRole = nameof(AnyRole);
 
+    /// <summary>The JSON API: staff (with their bearer token or cookie) and machine clients with the <see cref="Roles.Pipeline"/> role.</summary>
+    public const string Api = nameof(Api);
+
     public static void Register(AuthorizationOptions options)
     {
         options.AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor));
@@ -35,6 +38,10 @@ public static class Policies
         options.AddPolicy(ApprovalRequester, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator));
         options.AddPolicy(Customer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Customer));
         options.AddPolicy(AnyRole, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
+        options.AddPolicy(Api, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
+
+        // Anything that declares nothing still needs a signed-in user; the endpoint test makes sure everything declares.
+        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 }
 
