@@ -43,7 +43,8 @@ public static class UiSetup
     {
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Auth/SecurityHeaders sends the one Content-Security-Policy (frame-ancestors 'none' included).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
