@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Components;
+
 namespace Compliance.Web.Auth;
 
 /// <summary>
@@ -7,7 +12,7 @@ namespace Compliance.Web.Auth;
 /// </summary>
 public static class SecurityHeaders
 {
-    public static string ContentSecurityPolicy(string? authority)
+    public static string ContentSecurityPolicy(string? authority, string? importMapHash = null)
     {
         var formAction = "'self'";
         if (Uri.TryCreate(authority, UriKind.Absolute, out var uri))
@@ -17,7 +22,7 @@ public static class SecurityHeaders
 
         return string.Join("; ",
             "default-src 'self'",
-            "script-src 'self'",
+            importMapHash is null ? "script-src 'self'" : $"script-src 'self' '{importMapHash}'",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",
@@ -34,7 +39,10 @@ public static class SecurityHeaders
         return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = csp;
+            // Pages carry Blazor's inline import map (<ImportMap /> in App.razor): allowed by its exact hash, nothing else inline.
+            headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ResourceAssetCollection>() is { } assets
+                ? PagePolicies.GetValue(assets, a => ContentSecurityPolicy(authority, ImportMapHash(a)))
+                : csp;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
@@ -42,4 +50,10 @@ public static class SecurityHeaders
             return next(context);
         });
     }
+
+    private static readonly ConditionalWeakTable<ResourceAssetCollection, string> PagePolicies = [];
+
+    /// <summary>The CSP source for the import map the <c>ImportMap</c> component renders from these assets.</summary>
+    public static string ImportMapHash(ResourceAssetCollection assets) =>
+        "sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(ImportMapDefinition.FromResourceCollection(assets).ToString())));
 }
