@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Hosting.Server;
 
 namespace Compliance.Web.Auth;
 
@@ -127,12 +126,6 @@ public static class AuthSetup
 
         if (settings.UsesEmbeddedProvider)
         {
-            // The authority is this app's own address, known only once Kestrel has bound (dynamic ports in tests).
-            // Options are built on first use, i.e. after the server started.
-            builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-                .Configure<IServer>((o, server) => o.Authority = ServerAddress.Primary(server));
-            builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-                .Configure<IServer>((o, server) => o.Authority = ServerAddress.Primary(server));
             EmbeddedProvider.Add(builder, settings);
         }
 

@@ -3,7 +3,11 @@ using Compliance.Web.Data;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -30,6 +34,16 @@ public static class EmbeddedProvider
             ? SqliteFile.DataFolder(database.ConnectionString)
             : Path.Combine(builder.Environment.ContentRootPath, "App_Data");
         Directory.CreateDirectory(dataFolder);
+        var signing = DevelopmentCertificates.Signing(dataFolder);
+
+        // The authority is this app's own address, known only once Kestrel has bound (dynamic ports in tests);
+        // options are built on first use, after the server started. The provider's metadata is known here, so
+        // the handlers get it directly instead of fetching the discovery document from their own process:
+        // this also lets the in-memory test server redirect to the provider and validate its tokens.
+        builder.Services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IServer>((o, server) => (o.Authority, o.Configuration) = Metadata(server, signing));
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IServer>((o, server) => (o.Authority, o.Configuration) = Metadata(server, signing));
 
         builder.Services.AddDbContext<EmbeddedIdentityDb>(o =>
         {
@@ -59,7 +73,7 @@ public static class EmbeddedProvider
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, DemoClients.ApiScope);
-                o.AddSigningCertificate(DevelopmentCertificates.Signing(dataFolder))
+                o.AddSigningCertificate(signing)
                     .AddEncryptionCertificate(DevelopmentCertificates.Encryption(dataFolder));
                 // The API validates access tokens as plain signed JWTs (JwtBearer), like any external provider's.
                 o.DisableAccessTokenEncryption();
@@ -76,6 +90,20 @@ public static class EmbeddedProvider
 
         builder.Services.AddSingleton(new EmbeddedClientSettings(settings.ClientId, settings.ClientSecret));
         builder.Services.AddHostedService<EmbeddedProviderSeeder>();
+    }
+
+    private static (string Authority, OpenIdConnectConfiguration Configuration) Metadata(IServer server, System.Security.Cryptography.X509Certificates.X509Certificate2 signing)
+    {
+        var authority = ServerAddress.Primary(server);
+        var configuration = new OpenIdConnectConfiguration
+        {
+            Issuer = authority + "/",
+            AuthorizationEndpoint = authority + "/connect/authorize",
+            TokenEndpoint = authority + "/connect/token",
+            EndSessionEndpoint = authority + "/connect/logout",
+        };
+        configuration.SigningKeys.Add(new X509SecurityKey(signing));
+        return (authority, configuration);
     }
 
     public static void Map(IEndpointRouteBuilder app)
