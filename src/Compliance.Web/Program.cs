@@ -17,6 +17,7 @@ var app = builder.Build();
 
 app.UseComplianceUi();
 app.MapComplianceEndpoints();
+app.MapComplianceAuth();
 app.MapComplianceApi();
 app.MapInventoryApi();
 app.MapInventoryExport();

@@ -1,3 +1,4 @@
+using Compliance.Web.Auth;
 using Compliance.Web.Components;
 using MudBlazor.Services;
 
@@ -33,8 +34,7 @@ public static class UiSetup
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseComplianceAuth();
         app.UseAntiforgery();
         return app;
     }
@@ -42,8 +42,9 @@ public static class UiSetup
     public static WebApplication MapComplianceEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health").AllowAnonymous();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapStaticAssets().AllowAnonymous();
+        // Auth/SecurityHeaders sends the one Content-Security-Policy (frame-ancestors 'none' included).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -43,6 +43,9 @@ public static class Policies
         options.AddPolicy(ApprovalRequester, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator));
         options.AddPolicy(Customer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Customer));
         options.AddPolicy(AnyRole, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
+
+        // Anything that declares nothing still needs a signed-in user; the endpoint test makes sure everything declares.
+        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 }
 

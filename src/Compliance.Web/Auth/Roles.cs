@@ -8,8 +8,12 @@ public static class Roles
     public const string Auditor = nameof(Auditor);
     public const string Customer = nameof(Customer);
 
-    /// <summary>A machine client (deployment pipeline) using the API with a client-credentials token.</summary>
-    public const string Pipeline = nameof(Pipeline);
-
+    /// <summary>The four roles people sign in with.</summary>
     public static readonly string[] All = [ComplianceOfficer, Administrator, Auditor, Customer];
+
+    /// <summary>
+    /// Not a person's role: machine clients (the deployment pipeline, client credentials) carry it in
+    /// their access token's role claim to call <c>/api/v1</c>.
+    /// </summary>
+    public const string Pipeline = nameof(Pipeline);
 }

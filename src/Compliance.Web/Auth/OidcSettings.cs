@@ -1,0 +1,56 @@
+namespace Compliance.Web.Auth;
+
+/// <summary>
+/// The <c>Oidc</c> configuration section. With <see cref="Authority"/> empty (and outside Production)
+/// the embedded development provider is the authority; otherwise any standard OpenID Connect provider.
+/// </summary>
+public sealed class OidcSettings
+{
+    public string? Authority { get; set; }
+
+    public string ClientId { get; set; } = "compliance-web";
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The claim that carries the role (<c>ComplianceOfficer</c>, <c>Administrator</c>, <c>Auditor</c>, <c>Customer</c>).</summary>
+    public string RoleClaim { get; set; } = "role";
+
+    /// <summary>The claim that carries the customer's code (<see cref="Domain.Customer.Code"/>).</summary>
+    public string CustomerClaim { get; set; } = "customer_id";
+
+    /// <summary>The claim that carries the provider's group names, mapped to roles through <see cref="RoleMap"/>.</summary>
+    public string GroupClaim { get; set; } = "groups";
+
+    /// <summary>Provider group (or role) name → one of the four roles; applied when a token is validated.</summary>
+    public Dictionary<string, string> RoleMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The audience bearer tokens for <c>/api/v1</c> must carry; defaults to <see cref="ClientId"/> (embedded provider: <c>compliance-api</c>).</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Extra scopes to request at sign-in (space separated), e.g. <c>groups</c> for Okta.</summary>
+    public string? Scopes { get; set; }
+
+    public bool UsesEmbeddedProvider => string.IsNullOrWhiteSpace(Authority);
+
+    public static OidcSettings From(IConfiguration configuration)
+    {
+        var settings = new OidcSettings();
+        configuration.GetSection("Oidc").Bind(settings);
+        if (string.IsNullOrWhiteSpace(settings.RoleClaim))
+        {
+            settings.RoleClaim = "role";
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.CustomerClaim))
+        {
+            settings.CustomerClaim = "customer_id";
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.ClientId))
+        {
+            settings.ClientId = "compliance-web";
+        }
+
+        return settings;
+    }
+}

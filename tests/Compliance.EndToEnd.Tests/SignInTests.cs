@@ -1,0 +1,137 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Compliance.EndToEnd.Tests;
+
+/// <summary>Each demo user signs in through the real OpenID Connect flow in Chromium and sees exactly their part.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SignInTests
+{
+    private readonly BrowserHost _host;
+
+    public SignInTests(BrowserHost host) => _host = host;
+
+    [Fact]
+    public async Task The_officer_signs_in_and_sees_the_inventory_tiles()
+    {
+        var (page, errors) = await SignInAsync("officer");
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.GetByText("Active bindings")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
+        await Expect(page.GetByText("officer", new() { Exact = true })).ToBeVisibleAsync();
+
+        await AssertAccessibleAsync(page);
+        var screenshot = Path.Combine(BrowserHost.RepositoryRoot, "docs", "images", "home.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_administrator_signs_in_and_sees_the_job_dashboard_link()
+    {
+        var (page, errors) = await SignInAsync("admin");
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_auditor_signs_in_reads_the_inventory_and_has_no_administrator_links()
+    {
+        var (page, errors) = await SignInAsync("auditor");
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_customer_signs_in_and_sees_only_its_own_organisation()
+    {
+        var (page, errors) = await SignInAsync("customer-acme");
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Acme Defense Systems");
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your workloads" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Inventory at a glance")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings" })).ToHaveCountAsync(0);
+        await Expect(page.GetByText("Globex")).ToHaveCountAsync(0);
+        await AssertAccessibleAsync(page);
+        Assert.Empty(errors);
+
+        // Refused: the API is for staff and the pipeline; a customer's session gets 403, not data.
+        var api = await page.APIRequest.GetAsync("/api/v1/me");
+        Assert.Equal(403, api.Status);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_providers_session_too()
+    {
+        var (page, _) = await SignInAsync("auditor");
+
+        await page.GotoAsync("/account/logout");
+
+        // Back at the app's home, which needs a session: the provider asks for the password again.
+        await page.WaitForURLAsync(new Regex("/connect/login"));
+        await Expect(page.Locator("#password")).ToBeVisibleAsync();
+        var api = await page.APIRequest.GetAsync("/api/v1/me");
+        Assert.Equal(401, api.Status);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_on_an_accessible_login_page()
+    {
+        var page = await _host.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync(new Regex("/connect/login"));
+        await AssertAccessibleAsync(page);
+
+        await page.FillAsync("#username", "officer");
+        await page.FillAsync("#password", "admin");
+        await page.ClickAsync("button[type=submit]");
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user name or password is not correct.");
+        Assert.Contains("/connect/login", page.Url);
+    }
+
+    private async Task<(IPage Page, List<string> Errors)> SignInAsync(string user)
+    {
+        var page = await _host.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+                Console.Error.WriteLine("BROWSER: " + message.Text);
+            }
+        };
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync(new Regex("/connect/login"));
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", user);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(_host.Address + "/");
+        await Expect(page.Locator("h1")).ToBeVisibleAsync();
+        // The interactive circuit is up when Blazor has rendered the navigation with the user's menu.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        return (page, errors);
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        AxeResult result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious));
+    }
+}
