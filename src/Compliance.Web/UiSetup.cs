@@ -1,3 +1,4 @@
+using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Components;
 using MudBlazor.Services;
@@ -33,7 +34,9 @@ public static class UiSetup
             app.UseHttpsRedirection();
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // People get the not-found page; API callers keep their status code and Problem Details body.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments(ApiSetup.Prefix),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseComplianceAuth();
         app.UseAntiforgery();
         return app;

@@ -13,30 +13,19 @@ public static class InventoryExport
     public static WebApplication MapInventoryExport(this WebApplication app)
     {
         var group = app.MapGroup("/inventory/export").RequireAuthorization(Policies.Staff).ExcludeFromDescription();
-        group.MapGet("/models.csv", (IDbContextFactory<ComplianceDb> f, HttpContext http) => StreamAsync(http, "models", f, async (db, write) =>
+        foreach (var kind in Enum.GetValues<ImportKind>())
         {
-            await foreach (var m in db.Models.AsNoTracking().OrderBy(m => m.Id).AsAsyncEnumerable())
+            var name = kind.ToString().ToLowerInvariant();
+            group.MapGet($"/{name}.csv", async (IDbContextFactory<ComplianceDb> f, HttpContext http) =>
             {
-                await write([m.Provider, m.HostModelId, m.DisplayName, m.Version, m.Hosting, m.Region, Day(m.DeprecatedOn), Day(m.RetiredOn)]);
-            }
-        }, ImportKind.Models));
-        group.MapGet("/workloads.csv", (IDbContextFactory<ComplianceDb> f, HttpContext http) => StreamAsync(http, "workloads", f, async (db, write) =>
-        {
-            await foreach (var w in db.Workloads.AsNoTracking().OrderBy(w => w.Id)
-                               .Select(w => new { w.Customer!.Code, w.Name, w.ImpactLevel, w.DataCategories, w.Owner, w.Environment }).AsAsyncEnumerable())
-            {
-                await write([w.Code, w.Name, w.ImpactLevel.ToString(), string.Join(";", w.DataCategories.Members()), w.Owner, w.Environment]);
-            }
-        }, ImportKind.Workloads));
-        group.MapGet("/bindings.csv", (IDbContextFactory<ComplianceDb> f, HttpContext http) => StreamAsync(http, "bindings", f, async (db, write) =>
-        {
-            await foreach (var b in db.Bindings.AsNoTracking().Where(b => b.To == null).OrderBy(b => b.Id)
-                               .Select(b => new { b.Workload!.Customer!.Code, Workload = b.Workload.Name, b.Model!.HostModelId, b.Model.Hosting, b.Model.Region, b.Usage, b.Purpose, b.From, b.To })
-                               .AsAsyncEnumerable())
-            {
-                await write([b.Code, b.Workload, b.HostModelId, b.Hosting, b.Region, b.Usage.ToString(), b.Purpose, Day(b.From), Day(b.To)]);
-            }
-        }, ImportKind.Bindings));
+                http.Response.ContentType = "text/csv; charset=utf-8";
+                http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-{DateTime.UtcNow:yyyyMMdd}.csv\"";
+                await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
+                await using var db = await f.CreateDbContextAsync(http.RequestAborted);
+                await WriteCsvAsync(db, kind, writer, http.RequestAborted);
+            });
+        }
+
         group.MapGet("/inventory.cdx.json", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer) =>
         {
             await using var db = await f.CreateDbContextAsync(http.RequestAborted);
@@ -53,16 +42,42 @@ public static class InventoryExport
         return app;
     }
 
-    private static string Day(DateTime? d) => d?.ToString("yyyy-MM-dd") ?? "";
+    // Whole days as dates; instants (a binding moved at 14:05) keep their time so an export imports back exactly.
+    private static string Day(DateTime? d) =>
+        d is not { } v ? "" : v.TimeOfDay == TimeSpan.Zero ? v.ToString("yyyy-MM-dd") : v.ToString("yyyy-MM-ddTHH:mm:ssZ");
 
-    private static async Task StreamAsync(HttpContext http, string name, IDbContextFactory<ComplianceDb> factory,
-        Func<ComplianceDb, Func<string[], Task>, Task> rows, ImportKind kind)
+    /// <summary>Writes models, workloads or active bindings in the import format, row by row.</summary>
+    public static async Task WriteCsvAsync(ComplianceDb db, ImportKind kind, TextWriter writer, CancellationToken ct = default)
     {
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-{DateTime.UtcNow:yyyyMMdd}.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
         await writer.WriteLineAsync(string.Join(",", CsvImporter.Columns[kind]));
-        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
-        await rows(db, fields => writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Quote))));
+        Task Write(params string[] fields) => writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Quote)));
+        switch (kind)
+        {
+            case ImportKind.Models:
+                await foreach (var m in db.Models.AsNoTracking().OrderBy(m => m.Id).AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    await Write(m.Provider, m.HostModelId, m.DisplayName, m.Version, m.Hosting, m.Region, Day(m.DeprecatedOn), Day(m.RetiredOn));
+                }
+
+                break;
+            case ImportKind.Workloads:
+                await foreach (var w in db.Workloads.AsNoTracking().OrderBy(w => w.Id)
+                                   .Select(w => new { w.Customer!.Code, w.Name, w.ImpactLevel, w.DataCategories, w.Owner, w.Environment })
+                                   .AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    await Write(w.Code, w.Name, w.ImpactLevel.ToString(), string.Join(";", w.DataCategories.Members()), w.Owner, w.Environment);
+                }
+
+                break;
+            default:
+                await foreach (var b in db.Bindings.AsNoTracking().Where(b => b.To == null).OrderBy(b => b.Id)
+                                   .Select(b => new { b.Workload!.Customer!.Code, Workload = b.Workload.Name, b.Model!.HostModelId, b.Model.Hosting, b.Model.Region, b.Usage, b.Purpose, b.From, b.To })
+                                   .AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    await Write(b.Code, b.Workload, b.HostModelId, b.Hosting, b.Region, b.Usage.ToString(), b.Purpose, Day(b.From), Day(b.To));
+                }
+
+                break;
+        }
     }
 }
