@@ -1,0 +1,25 @@
+using Compliance.Data;
+using Compliance.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Audit;
+
+public sealed class AuditRow
+{
+    public long Id { get; init; }
+    public DateTime At { get; init; }
+    public string User { get; init; } = "";
+    public AuditAction Action { get; init; }
+    public string Entity { get; init; } = "";
+    public string EntityKey { get; init; } = "";
+    public string? Reason { get; init; }
+}
+
+public static class AuditQueries
+{
+    public static IQueryable<AuditRow> AuditRows(this ComplianceDb db) =>
+        db.AuditEvents.AsNoTracking().Select(e => new AuditRow
+        {
+            Id = e.Id, At = e.At, User = e.User, Action = e.Action, Entity = e.Entity, EntityKey = e.EntityKey, Reason = e.Reason,
+        });
+}
