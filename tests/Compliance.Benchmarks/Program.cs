@@ -9,5 +9,5 @@ Console.WriteLine($"AI Model Compliance benchmarks · {Environment.ProcessorCoun
 
 if (which is "grid" or "all")
 {
-    await GridBenchmark.RunAsync(smoke ? 5_000 : 1_000_000, smoke ? 12 : 300);
+    await GridBenchmark.RunAsync(smoke ? 5_000 : 1_000_000, smoke ? 12 : 60);
 }

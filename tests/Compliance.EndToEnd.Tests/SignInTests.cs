@@ -101,37 +101,7 @@ public sealed class SignInTests
         Assert.Contains("/connect/login", page.Url);
     }
 
-    private async Task<(IPage Page, List<string> Errors)> SignInAsync(string user)
-    {
-        var page = await _host.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add(message.Text);
-                Console.Error.WriteLine("BROWSER: " + message.Text);
-            }
-        };
+    private Task<(IPage Page, List<string> Errors)> SignInAsync(string user) => _host.SignInAsync(user);
 
-        await page.GotoAsync("/");
-        await page.WaitForURLAsync(new Regex("/connect/login"));
-        await page.FillAsync("#username", user);
-        await page.FillAsync("#password", user);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(_host.Address + "/");
-        await Expect(page.Locator("h1")).ToBeVisibleAsync();
-        // The interactive circuit is up when Blazor has rendered the navigation with the user's menu.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        return (page, errors);
-    }
-
-    private static async Task AssertAccessibleAsync(IPage page)
-    {
-        AxeResult result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}")
-            .ToList();
-        Assert.True(serious.Count == 0, $"Accessibility violations on {page.Url}:\n" + string.Join("\n", serious));
-    }
+    private static Task AssertAccessibleAsync(IPage page) => Journeys.AssertAccessibleAsync(page);
 }

@@ -13,8 +13,10 @@ public static class Theme
             Secondary = "#00796b",
             AppbarBackground = "#1f3a5f",
             Background = "#f6f7f9",
+            // Status colours dark enough for 4.5:1 text contrast on white (WCAG AA), as chips and links use them.
             Success = "#2e7d32",
-            Warning = "#b26a00",
+            Info = "#0d5aa7",
+            Warning = "#8a5300",
             Error = "#c62828",
         },
         PaletteDark = new PaletteDark
