@@ -1,6 +1,8 @@
 using Compliance.Web;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
+using Compliance.Web.Features.Checks;
+using Compliance.Web.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,11 +10,15 @@ builder.AddComplianceLogging();
 builder.AddComplianceData();
 builder.AddComplianceAuth();
 builder.AddComplianceUi();
+builder.AddComplianceChecks();
+builder.AddComplianceJobs();
 
 var app = builder.Build();
 
 app.UseComplianceUi();
 app.MapComplianceEndpoints();
+app.UseComplianceJobs();
+app.MapDecisionEndpoints();
 
 app.Run();
 

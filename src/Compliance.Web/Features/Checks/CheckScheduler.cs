@@ -1,0 +1,37 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Web.Features.Checks;
+
+/// <summary>
+/// What feature code calls after changing bindings, approvals, restrictions or models: <see cref="RequestSoon"/>
+/// drops the decision API's cached reference data and schedules one check a few seconds later. A burst of changes
+/// inside that delay shares the one check (it reads the state when it starts, so it sees all of them).
+/// </summary>
+public sealed class CheckScheduler(IBackgroundJobClient jobs, ReferenceDataCache cache, IOptions<CheckOptions> options, TimeProvider clock)
+{
+    private readonly Lock _gate = new();
+    private DateTime _pendingUntil = DateTime.MinValue;
+
+    /// <summary>The id of the job scheduled by the last request that was not coalesced (for tests and logs).</summary>
+    public string? LastJobId { get; private set; }
+
+    /// <summary>Returns true when a new check was scheduled, false when the pending one covers this change.</summary>
+    public bool RequestSoon()
+    {
+        cache.Invalidate();
+        var delay = TimeSpan.FromSeconds(Math.Max(0, options.Value.TriggerDelaySeconds));
+        var now = clock.GetUtcNow().UtcDateTime;
+        lock (_gate)
+        {
+            if (now < _pendingUntil)
+            {
+                return false;
+            }
+
+            _pendingUntil = now + delay;
+            LastJobId = jobs.Schedule<CheckJob>(j => j.RunAfterChangeAsync(CancellationToken.None), delay);
+            return true;
+        }
+    }
+}
