@@ -96,6 +96,9 @@ public static class JobsSetup
             app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckJob>(
                 CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None), checks.Schedule,
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+            // A first check right after start, so findings exist within seconds of a fresh install.
+            app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CheckScheduler>().RequestSoon());
         }
 
         return app;
