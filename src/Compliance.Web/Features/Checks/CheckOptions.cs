@@ -12,5 +12,8 @@ public sealed class CheckOptions
     /// <summary>How long after a change the triggered check starts, coalescing a burst of changes (<c>Checks:TriggerDelaySeconds</c>).</summary>
     public int TriggerDelaySeconds { get; set; } = 3;
 
+    /// <summary>Connections scanning <c>Bindings</c> in parallel id ranges (<c>Checks:ReaderCount</c>); one writer consumes them.</summary>
+    public int ReaderCount { get; set; } = 2;
+
     public TimeSpan ExpiringSoonWindow => TimeSpan.FromDays(ExpiringSoonDays);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Compliance.Data;
 using Compliance.Domain;
@@ -9,7 +10,8 @@ namespace Compliance.Web.Features.Checks;
 /// <summary>
 /// One check run: every active binding evaluated by <see cref="BindingEvaluator"/>, streaming (the inventory is never
 /// held in memory), findings upserted by (binding, rule), the unseen ones resolved, waivers applied, and a
-/// <see cref="CheckRun"/> recorded. Runs one at a time per process; idempotent (a re-run changes only LastSeen).
+/// <see cref="CheckRun"/> recorded. Readers scan id ranges of <c>Bindings</c> on their own connections and hand
+/// findings in batches to one writer thread. Runs one at a time per process; idempotent (a re-run changes only LastSeen).
 /// </summary>
 public sealed class CheckRunner(
     IDbContextFactory<ComplianceDb> factory,
@@ -18,6 +20,8 @@ public sealed class CheckRunner(
     ILogger<CheckRunner> log)
 {
     public const string Actor = "system:check-run";
+
+    private const int BatchSize = 4096;
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -37,7 +41,6 @@ public sealed class CheckRunner(
     private async Task<CheckRun> RunExclusiveAsync(CheckTrigger trigger, CancellationToken ct)
     {
         var at = clock.GetUtcNow().UtcDateTime;
-        var window = options.Value.ExpiringSoonWindow;
         var watch = Stopwatch.StartNew();
         await using var db = await factory.CreateDbContextAsync(ct);
         db.As(Actor, $"{trigger} check run");
@@ -50,44 +53,20 @@ public sealed class CheckRunner(
             var reference = await ReferenceData.LoadAsync(db, at, ct);
             var store = CheckStore.For(db);
             var workloads = store.LoadWorkloads(ct);
-            int evaluated = 0, compliant = 0;
-            using (var writer = store.BeginFindings(run.Id, at))
-            {
-                store.ScanActiveBindings(at, binding =>
-                {
-                    if (reference.FindModel(binding.ModelId) is null
-                        || !workloads.TryGet(binding.WorkloadId, binding.ModelId, binding.Usage, out var facts))
-                    {
-                        return; // created after this run's snapshot: the next run evaluates it
-                    }
-
-                    evaluated++;
-                    var evaluation = reference.Evaluate(facts, at, window);
-                    if (evaluation.Allowed)
-                    {
-                        compliant++;
-                    }
-
-                    foreach (var reason in evaluation.Reasons)
-                    {
-                        writer.Write(new FindingRow(binding.Id, reason.Rule, reason.Severity, reason.Message, reason.RestrictionId, reason.ApprovalId));
-                    }
-                }, ct);
-
-                var totals = writer.Complete(ct);
-                run.FindingsOpened = totals.Opened;
-                run.FindingsResolved = totals.Resolved;
-                run.OpenCritical = totals.OpenCritical;
-                run.OpenHigh = totals.OpenHigh;
-                run.OpenMedium = totals.OpenMedium;
-                run.OpenWarnings = totals.OpenWarnings;
-            }
-
+            var loadedMs = watch.ElapsedMilliseconds;
+            var (evaluated, compliant, totals, scannedMs) = await Task.Run(() => Evaluate(store, reference, workloads, run.Id, at, watch, ct), ct);
             run.BindingsEvaluated = evaluated;
             run.CompliantBindings = compliant;
+            run.FindingsOpened = totals.Opened;
+            run.FindingsResolved = totals.Resolved;
+            run.OpenCritical = totals.OpenCritical;
+            run.OpenHigh = totals.OpenHigh;
+            run.OpenMedium = totals.OpenMedium;
+            run.OpenWarnings = totals.OpenWarnings;
             run.Status = CheckRunStatus.Succeeded;
-            log.LogInformation("Check run {Run} ({Trigger}): {Evaluated} bindings, {Compliant} compliant, {Opened} findings opened, {Resolved} resolved in {Elapsed} ms",
-                run.Id, trigger, evaluated, compliant, run.FindingsOpened, run.FindingsResolved, watch.ElapsedMilliseconds);
+            log.LogInformation(
+                "Check run {Run} ({Trigger}): {Evaluated} bindings, {Compliant} compliant, {Opened} findings opened, {Resolved} resolved in {Elapsed} ms (reference data {Loaded} ms, scan and upsert done at {Scanned} ms)",
+                run.Id, trigger, evaluated, compliant, run.FindingsOpened, run.FindingsResolved, watch.ElapsedMilliseconds, loadedMs, scannedMs);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -108,9 +87,126 @@ public sealed class CheckRunner(
         return run;
     }
 
+    /// <summary>Readers evaluate their id ranges and queue findings in batches; this thread writes them, then completes.</summary>
+    private (int Evaluated, int Compliant, FindingTotals Totals, long ScannedMs) Evaluate(
+        ICheckStore store, ReferenceData reference, WorkloadTable workloads, int runId, DateTime at, Stopwatch watch, CancellationToken ct)
+    {
+        var window = options.Value.ExpiringSoonWindow;
+        var (min, max) = store.BindingIdRange();
+        var readers = Math.Clamp(options.Value.ReaderCount, 1, 8);
+        var span = ((long)max - min + 1 + readers - 1) / readers;
+        using var queue = new BlockingCollection<List<FindingRow>>(boundedCapacity: 32);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var evaluated = 0;
+        var compliant = 0;
+
+        var scans = Enumerable.Range(0, readers).Select(i => Task.Run(() =>
+        {
+            var from = (int)Math.Min(int.MaxValue, min + (i * span));
+            var to = (int)Math.Min(max, min + ((i + 1) * span) - 1);
+            var memo = new EvaluationMemo(reference, at, window);
+            var batch = new List<FindingRow>(BatchSize);
+            int seen = 0, ok = 0;
+            store.ScanActiveBindings(at, from, to, binding =>
+            {
+                if (reference.FindModel(binding.ModelId) is null
+                    || !workloads.TryGet(binding.WorkloadId, binding.ModelId, binding.Usage, out var facts))
+                {
+                    return; // created after this run's snapshot: the next run evaluates it
+                }
+
+                seen++;
+                var evaluation = memo.Evaluate(facts);
+                if (evaluation.Allowed)
+                {
+                    ok++;
+                }
+
+                foreach (var reason in evaluation.Reasons)
+                {
+                    batch.Add(new FindingRow(binding.Id, reason.Rule, reason.Severity, reason.Message, reason.RestrictionId, reason.ApprovalId));
+                }
+
+                if (batch.Count >= BatchSize)
+                {
+                    queue.Add(batch, stop.Token);
+                    batch = new List<FindingRow>(BatchSize);
+                }
+            }, stop.Token);
+
+            if (batch.Count > 0)
+            {
+                queue.Add(batch, stop.Token);
+            }
+
+            Interlocked.Add(ref evaluated, seen);
+            Interlocked.Add(ref compliant, ok);
+        }, stop.Token)).ToArray();
+
+        var allScanned = Task.WhenAll(scans).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+        using var writer = store.BeginFindings(runId, at);
+        try
+        {
+            foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
+            {
+                foreach (var finding in batch)
+                {
+                    writer.Write(finding);
+                }
+            }
+        }
+        catch
+        {
+            stop.Cancel(); // readers blocked on a full queue give up
+            Task.WaitAll([allScanned]);
+            throw;
+        }
+
+        allScanned.Wait(ct);
+        foreach (var scan in scans)
+        {
+            scan.GetAwaiter().GetResult(); // surfaces a reader's exception as itself
+        }
+        var scannedMs = watch.ElapsedMilliseconds;
+        return (evaluated, compliant, writer.Complete(ct), scannedMs);
+    }
+
     private async Task FinishAsync(ComplianceDb db, CheckRun run, CancellationToken ct)
     {
         run.FinishedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Within one run the verdict depends only on (model, customer, level, categories, usage): many bindings share
+    /// one, so each distinct combination is evaluated once and its reasons (and their messages) are shared.
+    /// </summary>
+    private sealed class EvaluationMemo(ReferenceData reference, DateTime at, TimeSpan window)
+    {
+        private const int MaxEntries = 250_000;
+        private readonly Dictionary<long, Evaluation> _seen = [];
+
+        public Evaluation Evaluate(in BindingFacts facts)
+        {
+            if ((uint)facts.ModelId >= 1u << 30 || (uint)facts.CustomerId >= 1u << 22)
+            {
+                return reference.Evaluate(facts, at, window);
+            }
+
+            var key = ((long)facts.ModelId << 34) | ((long)facts.CustomerId << 12) | ((long)facts.ImpactLevel << 9)
+                | ((long)facts.DataCategories << 3) | (long)facts.Usage;
+            if (_seen.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var evaluation = reference.Evaluate(facts, at, window);
+            if (_seen.Count < MaxEntries)
+            {
+                _seen[key] = evaluation;
+            }
+
+            return evaluation;
+        }
     }
 }

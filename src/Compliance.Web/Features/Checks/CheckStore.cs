@@ -40,8 +40,15 @@ public interface ICheckStore
     /// <summary>Workload attributes and customer sectors, loaded once (a few MB for 100k workloads).</summary>
     WorkloadTable LoadWorkloads(CancellationToken ct);
 
-    /// <summary>Streams every binding still in force at <paramref name="at"/> (<c>To</c> null or later); returns how many.</summary>
-    int ScanActiveBindings(DateTime at, Action<ActiveBinding> visit, CancellationToken ct);
+    /// <summary>The lowest and highest binding id, to split the scan between readers.</summary>
+    (int Min, int Max) BindingIdRange();
+
+    /// <summary>
+    /// Streams the bindings with <paramref name="fromId"/> ≤ id ≤ <paramref name="toId"/> still in force at
+    /// <paramref name="at"/> (<c>To</c> null or later) on a connection of its own; returns how many. Safe to call
+    /// from several threads at once.
+    /// </summary>
+    int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct);
 
     /// <summary>Starts writing this run's findings; nothing is visible to others until <see cref="IFindingWriter.Complete"/>.</summary>
     IFindingWriter BeginFindings(int checkRunId, DateTime at);
@@ -149,6 +156,17 @@ public static class CheckStore
         cmd.Transaction = tx;
         cmd.CommandText = sql;
         return Convert.ToInt32(cmd.ExecuteScalar());
+    }
+
+    internal const string BindingIdRange = "SELECT COALESCE(MIN(\"Id\"), 0), COALESCE(MAX(\"Id\"), 0) FROM \"Bindings\"";
+
+    internal static (int Min, int Max) ReadRange(DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = BindingIdRange;
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (Convert.ToInt32(r.GetValue(0)), Convert.ToInt32(r.GetValue(1)));
     }
 
     internal const string ActiveFindings = "SELECT COUNT(*) FROM \"Findings\" WHERE \"Status\" <> 2";

@@ -18,11 +18,19 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
         return CheckStore.LoadWorkloads(connection, ct);
     }
 
-    public int ScanActiveBindings(DateTime at, Action<ActiveBinding> visit, CancellationToken ct)
+    public (int Min, int Max) BindingIdRange()
+    {
+        using var connection = OpenReader();
+        return CheckStore.ReadRange(connection);
+    }
+
+    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [To] IS NULL OR [To] > @now";
+        cmd.CommandText = "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [Id] >= @from AND [Id] <= @to AND ([To] IS NULL OR [To] > @now)";
+        cmd.Parameters.Add("@from", SqlDbType.Int).Value = fromId;
+        cmd.Parameters.Add("@to", SqlDbType.Int).Value = toId;
         cmd.Parameters.Add("@now", SqlDbType.DateTime2).Value = at;
         cmd.CommandTimeout = 0;
         using var r = cmd.ExecuteReader(CommandBehavior.SequentialAccess);
@@ -42,9 +50,12 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
 
     public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
 
+    private readonly string _connectionString = db.Database.GetConnectionString()
+        ?? throw new InvalidOperationException("The DbContext has no connection string.");
+
     private SqlConnection OpenReader()
     {
-        var connection = new SqlConnection(db.Database.GetConnectionString());
+        var connection = new SqlConnection(_connectionString);
         connection.Open();
         return connection;
     }

@@ -23,11 +23,19 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
         return CheckStore.LoadWorkloads(connection, ct);
     }
 
-    public int ScanActiveBindings(DateTime at, Action<ActiveBinding> visit, CancellationToken ct)
+    public (int Min, int Max) BindingIdRange()
+    {
+        using var connection = OpenReader();
+        return CheckStore.ReadRange(connection);
+    }
+
+    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT \"Id\", \"ModelId\", \"WorkloadId\", \"Usage\" FROM \"Bindings\" WHERE \"To\" IS NULL OR \"To\" > @now";
+        cmd.CommandText = "SELECT \"Id\", \"ModelId\", \"WorkloadId\", \"Usage\" FROM \"Bindings\" WHERE \"Id\" >= @from AND \"Id\" <= @to AND (\"To\" IS NULL OR \"To\" > @now)";
+        cmd.Parameters.AddWithValue("@from", fromId);
+        cmd.Parameters.AddWithValue("@to", toId);
         cmd.Parameters.AddWithValue("@now", Text(at));
         using var r = cmd.ExecuteReader();
         var count = 0;
@@ -46,9 +54,12 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
 
     public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, Text(at));
 
+    private readonly string _connectionString = db.Database.GetConnectionString()
+        ?? throw new InvalidOperationException("The DbContext has no connection string.");
+
     private SqliteConnection OpenReader()
     {
-        var connection = new SqliteConnection(db.Database.GetConnectionString());
+        var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText = SqlitePragmas.Sql;
