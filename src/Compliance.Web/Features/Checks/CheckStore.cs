@@ -186,10 +186,9 @@ public static class CheckStore
 
     internal const string OpenBySeverity = "SELECT \"Severity\", COUNT(*) FROM \"Findings\" WHERE \"Status\" = 0 GROUP BY \"Severity\"";
 
-    /// <summary>The common end of a run: resolve, waivers, totals; inside the writer's transaction.</summary>
-    internal static FindingTotals Finish(DbConnection connection, DbTransaction tx, int run, object now, int activeBefore)
+    /// <summary>The common end of a run, after the unseen findings were resolved: waivers, totals; inside the writer's transaction.</summary>
+    internal static FindingTotals Finish(DbConnection connection, DbTransaction tx, object now, int activeBefore, int resolved)
     {
-        var resolved = Execute(connection, tx, ResolveUnseen, ("@now", now), ("@run", run));
         Execute(connection, tx, ReopenExpiredWaivers, ("@now", now));
         Execute(connection, tx, ApplyWaivers, ("@now", now));
         var activeAfter = Scalar(connection, tx, ActiveFindings);

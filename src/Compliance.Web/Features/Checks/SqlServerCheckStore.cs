@@ -152,7 +152,8 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
                 merge.ExecuteNonQuery();
             }
 
-            var totals = CheckStore.Finish(_connection, _tx, _run, _now, _activeBefore);
+            var resolved = CheckStore.Execute(_connection, _tx, CheckStore.ResolveUnseen, ("@now", _now), ("@run", _run));
+            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved);
             CheckStore.Execute(_connection, _tx, "DROP TABLE #CheckFindings");
             _tx.Commit();
             _completed = true;
