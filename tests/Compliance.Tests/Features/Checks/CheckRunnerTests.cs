@@ -110,6 +110,47 @@ public sealed class CheckRunnerTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Changed_explanation_is_rewritten_on_the_next_run()
+    {
+        await RunAsync();
+        var expiring = (await FindingsAsync()).First(f => f.Rule == FindingRule.ApprovalExpiringSoon);
+
+        _clock.Advance(TimeSpan.FromDays(2));
+        var run = await RunAsync();
+
+        var after = (await FindingsAsync()).Single(f => f.Id == expiring.Id);
+        Assert.NotEqual(expiring.Detail, after.Detail); // "in N days" moved on
+        Assert.Equal(expiring.FirstSeen, after.FirstSeen);
+        Assert.Equal(run.Id, after.LastCheckRunId);
+    }
+
+    [Fact]
+    public async Task New_approval_resolves_the_unapproved_findings_of_its_model()
+    {
+        await RunAsync();
+        var unapproved = (await FindingsAsync()).First(f => f.Rule == FindingRule.Unapproved);
+        await using (var db = _database.Create("admin"))
+        {
+            var binding = await db.Bindings.Include(b => b.Workload).SingleAsync(b => b.Id == unapproved.BindingId);
+            db.Approvals.Add(new Approval
+            {
+                ModelId = binding.ModelId, Status = ApprovalStatus.Approved, MaxImpactLevel = ImpactLevel.IL6,
+                DataCategories = (DataCategories)63, Usages = Usages.All, ValidFrom = Now.AddDays(-1), ValidUntil = Now.AddYears(1),
+                RequestedBy = "officer", DecidedBy = "admin", Justification = "Reviewed.",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var run = await RunAsync();
+        var after = await FindingsAsync();
+        Assert.Equal(FindingStatus.Resolved, after.Single(f => f.Id == unapproved.Id).Status);
+        Assert.True(run.FindingsResolved >= 1);
+        Assert.All(after.Where(f => f.Status != FindingStatus.Resolved), f => Assert.Equal(run.Id, f.LastCheckRunId));
+        Assert.All(after.Where(f => f.Status != FindingStatus.Resolved), f => Assert.Equal(Now, f.LastSeen, TimeSpan.FromMilliseconds(1)));
+    }
+
+    [Fact]
     public async Task Waiver_hides_a_finding_until_it_expires()
     {
         await RunAsync();
