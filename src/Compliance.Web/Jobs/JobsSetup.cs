@@ -14,7 +14,7 @@ public sealed class JobsOptions
     /// <summary><c>Jobs:Enabled</c>: run the Hangfire server and register recurring jobs in this process (default true).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary><c>Jobs:WorkerCount</c>: 0 means Hangfire's default for the machine, capped at 8.</summary>
+    /// <summary><c>Jobs:WorkerCount</c>: 0 means two per processor, between 2 and 8.</summary>
     public int WorkerCount { get; set; }
 }
 
@@ -68,7 +68,7 @@ public static class JobsSetup
         {
             builder.Services.AddHangfireServer(options =>
             {
-                options.WorkerCount = jobs.WorkerCount > 0 ? jobs.WorkerCount : Math.Min(Environment.ProcessorCount * 5, 8);
+                options.WorkerCount = jobs.WorkerCount > 0 ? jobs.WorkerCount : Math.Clamp(Environment.ProcessorCount * 2, 2, 8);
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 options.ShutdownTimeout = TimeSpan.FromSeconds(15);
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

@@ -7,5 +7,9 @@ public sealed class TestClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new(UtcNow, TimeSpan.Zero);
 
+    public override long GetTimestamp() => UtcNow.Ticks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public void Advance(TimeSpan by) => UtcNow += by;
 }

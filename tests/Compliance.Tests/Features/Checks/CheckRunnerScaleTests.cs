@@ -25,17 +25,24 @@ public sealed class CheckRunnerScaleTests(ITestOutputHelper output) : IAsyncLife
         await _database.InitializeAsync();
         await using var db = _database.Create();
         await DemoInventory.SeedAsync(db, NullLogger.Instance);
-        var customers = await db.Customers.Select(c => c.Id).ToListAsync();
+        var customers = await db.Customers.ToDictionaryAsync(c => c.Id, c => c.Sector);
         var models = await db.Models.Select(m => m.Id).ToListAsync();
+        var reference = await ReferenceData.LoadAsync(db, DateTime.UtcNow, CancellationToken.None);
         var watch = Stopwatch.StartNew();
-        Generate(customers, models, workloads: Math.Max(1000, _bindings / 10), _bindings);
+        Generate(customers, models, reference, workloads: Math.Max(1000, _bindings / 10), _bindings);
         output.WriteLine($"generated {_bindings:N0} bindings in {watch.ElapsedMilliseconds} ms");
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();
 
-    private void Generate(List<int> customers, List<int> models, int workloads, int bindings)
+    /// <summary>Like the prototype's inventory: about 10% of the bindings fail a rule.</summary>
+    private void Generate(Dictionary<int, Sector> sectors, List<int> models, ReferenceData reference, int workloads, int bindings)
     {
+        var customers = sectors.Keys.ToList();
+        var now = DateTime.UtcNow;
+        var workloadCustomer = new int[workloads];
+        var workloadLevel = new ImpactLevel[workloads];
+        var workloadCategories = new DataCategories[workloads];
         using var connection = new SqliteConnection(_database.ConnectionString);
         connection.Open();
         using (var pragma = connection.CreateCommand())
@@ -67,11 +74,14 @@ public sealed class CheckRunnerScaleTests(ITestOutputHelper output) : IAsyncLife
             cmd.Prepare();
             for (var i = 0; i < workloads; i++)
             {
+                workloadCustomer[i] = customers[random.Next(customers.Count)];
+                workloadLevel[i] = levels[random.Next(levels.Length)];
+                workloadCategories[i] = (DataCategories)(random.Next(64) & random.Next(64) & random.Next(64));
                 id.Value = firstWorkload + i;
-                c.Value = customers[random.Next(customers.Count)];
+                c.Value = workloadCustomer[i];
                 name.Value = $"Generated workload {i}";
-                l.Value = (int)levels[random.Next(levels.Length)];
-                d.Value = random.Next(64) & random.Next(64);
+                l.Value = (int)workloadLevel[i];
+                d.Value = (int)workloadCategories[i];
                 cmd.ExecuteNonQuery();
             }
         }
@@ -87,9 +97,26 @@ public sealed class CheckRunnerScaleTests(ITestOutputHelper output) : IAsyncLife
             cmd.Prepare();
             for (var i = 0; i < bindings; i++)
             {
-                m.Value = models[random.Next(models.Count)];
-                w.Value = firstWorkload + random.Next(workloads);
-                u.Value = 1 << random.Next(3);
+                // Nine in ten bindings are chosen to pass the rule, the rest to fail it (a few tries each).
+                var wantAllowed = random.Next(10) != 0;
+                int model = 0, workload = 0;
+                var usage = Usage.Inference;
+                for (var attempt = 0; attempt < 40; attempt++)
+                {
+                    model = models[random.Next(models.Count)];
+                    workload = random.Next(workloads);
+                    usage = (Usage)(1 << random.Next(3));
+                    var facts = new BindingFacts(model, workloadCustomer[workload], sectors[workloadCustomer[workload]],
+                        workloadLevel[workload], workloadCategories[workload], usage);
+                    if (reference.Evaluate(facts, now, BindingEvaluator.DefaultExpiringSoonWindow).Allowed == wantAllowed)
+                    {
+                        break;
+                    }
+                }
+
+                m.Value = model;
+                w.Value = firstWorkload + workload;
+                u.Value = (int)usage;
                 to.Value = random.Next(50) == 0 ? "2025-06-01 00:00:00" : DBNull.Value; // 2% ended
                 cmd.ExecuteNonQuery();
             }
