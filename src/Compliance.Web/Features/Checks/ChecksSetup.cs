@@ -14,6 +14,7 @@ public static class ChecksSetup
         builder.Services.AddSingleton<ReferenceDataCache>();
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton<CheckScheduler>();
+        builder.Services.AddSingleton<WaiverService>();
         return builder;
     }
 }

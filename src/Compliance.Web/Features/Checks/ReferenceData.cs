@@ -48,6 +48,31 @@ public sealed class ReferenceData
         return BindingEvaluator.Evaluate(binding, entry.Model, entry.Approvals, entry.Restrictions, at, expiringSoonWindow);
     }
 
+    /// <summary>
+    /// Models the rule allows for this workload, customer and usage at <paramref name="at"/> (so: approved for its
+    /// level and categories, in scope, not retired, not restricted), without the given model, those not deprecated
+    /// first, then by provider and name: the suggestions of a transition plan.
+    /// </summary>
+    public IReadOnlyList<Model> AllowedAlternatives(in BindingFacts binding, DateTime at, TimeSpan expiringSoonWindow)
+    {
+        var allowed = new List<(Model Model, bool Warned)>();
+        foreach (var model in Models)
+        {
+            if (model.Id == binding.ModelId)
+            {
+                continue;
+            }
+
+            var evaluation = Evaluate(binding with { ModelId = model.Id }, at, expiringSoonWindow);
+            if (evaluation.Allowed)
+            {
+                allowed.Add((model, evaluation.Reasons.Count > 0));
+            }
+        }
+
+        return [.. allowed.OrderBy(a => a.Warned).ThenBy(a => a.Model.Provider).ThenBy(a => a.Model.DisplayName).ThenBy(a => a.Model.Id).Select(a => a.Model)];
+    }
+
     private Entry Get(int modelId) =>
         ((uint)modelId < (uint)_byId.Length ? _byId[modelId] : null)
         ?? throw new KeyNotFoundException($"Model #{modelId} is not in the reference data.");

@@ -583,4 +583,27 @@ public sealed class BindingEvaluatorTests
         Assert.Null(data.FindModel(99));
         Assert.Throws<KeyNotFoundException>(() => data.Evaluate(Defense() with { ModelId = 99 }, T, Window));
     }
+
+    [Fact]
+    public void Alternatives_are_the_models_the_rule_allows_for_the_workload_without_the_restricted_one()
+    {
+        Approve();
+        Restrict(modelId: null, provider: "Anthropic");
+        var meta = new Model { Id = 8, Provider = "Meta", HostModelId = "meta.llama", DisplayName = "Llama", Hosting = "AWS Bedrock GovCloud" };
+        var lowLevel = new Model { Id = 9, Provider = "Amazon", HostModelId = "amazon.nova", DisplayName = "Nova", Hosting = "AWS Bedrock" };
+        var deprecated = new Model { Id = 10, Provider = "Cohere", HostModelId = "cohere.command", DisplayName = "Command", Hosting = "AWS Bedrock GovCloud", DeprecatedOn = T.AddDays(-1) };
+        var sibling = new Model { Id = 11, Provider = "Anthropic", HostModelId = "anthropic.other", DisplayName = "Other", Hosting = "AWS Bedrock GovCloud" };
+        Approval For(Model m, ImpactLevel max) => new()
+        {
+            Id = 50 + m.Id, ModelId = m.Id, Status = ApprovalStatus.Approved, MaxImpactLevel = max, DataCategories = DataCategories.CUI,
+            Usages = Usages.All, ValidFrom = T.AddDays(-10), ValidUntil = T.AddDays(300), RequestedBy = "officer",
+        };
+        var data = new ReferenceData([_model, meta, lowLevel, deprecated, sibling],
+            [.. _approvals, For(meta, ImpactLevel.IL6), For(lowLevel, ImpactLevel.IL2), For(deprecated, ImpactLevel.IL5), For(sibling, ImpactLevel.IL6)],
+            _restrictions, T);
+
+        var alternatives = data.AllowedAlternatives(Defense(ImpactLevel.IL5), T, Window);
+
+        Assert.Equal([meta.Id, deprecated.Id], alternatives.Select(m => m.Id));
+    }
 }
