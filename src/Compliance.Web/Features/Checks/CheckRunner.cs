@@ -44,6 +44,14 @@ public sealed class CheckRunner(
         var watch = Stopwatch.StartNew();
         await using var db = await factory.CreateDbContextAsync(ct);
         db.As(Actor, $"{trigger} check run");
+        // Runs are serialised, so one still "running" was interrupted (process stopped mid-run): say so.
+        foreach (var stale in await db.CheckRuns.Where(r => r.Status == CheckRunStatus.Running).ToListAsync(ct))
+        {
+            stale.Status = CheckRunStatus.Failed;
+            stale.FinishedAt ??= at;
+            stale.Error = "Interrupted: the process stopped before the run finished; this run's findings were rolled back.";
+        }
+
         var run = new CheckRun { StartedAt = at, Status = CheckRunStatus.Running, Trigger = trigger };
         db.CheckRuns.Add(run);
         await db.SaveChangesAsync(ct);

@@ -90,6 +90,25 @@ public sealed class CheckRunnerTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Run_interrupted_by_a_stopped_process_is_marked_failed_by_the_next()
+    {
+        await using (var db = _database.Create(CheckRunner.Actor))
+        {
+            db.CheckRuns.Add(new CheckRun { StartedAt = Now.AddMinutes(-10), Status = CheckRunStatus.Running, Trigger = CheckTrigger.Scheduled });
+            await db.SaveChangesAsync();
+        }
+
+        var run = await RunAsync();
+
+        await using var check = _database.Create();
+        var runs = await check.CheckRuns.OrderBy(r => r.Id).ToListAsync();
+        Assert.Equal([CheckRunStatus.Failed, CheckRunStatus.Succeeded], runs.Select(r => r.Status));
+        Assert.Contains("Interrupted", runs[0].Error);
+        Assert.Equal(run.Id, runs[1].Id);
+        Assert.True(await check.AuditEvents.AnyAsync(e => e.Entity == nameof(CheckRun) && e.User == CheckRunner.Actor));
+    }
+
+    [Fact]
     public async Task Rerunning_the_check_changes_nothing()
     {
         await RunAsync();
