@@ -115,6 +115,56 @@ public sealed class JobsSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task New_restriction_is_checked_within_seconds_and_refused_by_the_decision()
+    {
+        await using var host = new Host(_folder, jobs: true);
+        var factory = host.Services.GetRequiredService<IDbContextFactory<ComplianceDb>>();
+        Model model;
+        Workload workload;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // A Meta model serving a Defense workload: not restricted by the demo data.
+            var binding = await db.Bindings.Include(b => b.Model).Include(b => b.Workload)
+                .Where(b => b.Model!.Provider == "Meta" && b.Workload!.Customer!.Sector == Sector.Defense).OrderBy(b => b.Id).FirstAsync();
+            (model, workload) = (binding.Model!, binding.Workload!);
+        }
+
+        var decisions = host.Services.GetRequiredService<DecisionService>();
+        var before = await decisions.DecideAsync(model.Id, workload.Id, Usage.Inference, CancellationToken.None);
+        Assert.DoesNotContain(before!.Reasons, r => r.Rule == FindingRule.Restricted);
+
+        int restrictionId;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var restriction = new Restriction
+            {
+                Provider = "Meta", Sectors = Sectors.Defense, EffectiveFrom = DateTime.UtcNow.AddSeconds(-1), TransitionDeadline = DateTime.UtcNow.AddDays(30),
+                Reason = "Test: vendor restricted for defense work.", CreatedBy = "admin", CreatedAt = DateTime.UtcNow,
+            };
+            db.As("admin").Restrictions.Add(restriction);
+            await db.SaveChangesAsync();
+            restrictionId = restriction.Id;
+        }
+
+        var watch = Stopwatch.StartNew();
+        host.Services.GetRequiredService<CheckScheduler>().RequestSoon();
+        var after = await decisions.DecideAsync(model.Id, workload.Id, Usage.Inference, CancellationToken.None);
+        Assert.Contains(after!.Reasons, r => r.Rule == FindingRule.Restricted && r.RestrictionId == restrictionId);
+
+        while (true)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            if (await db.Findings.AnyAsync(f => f.RestrictionId == restrictionId && f.Status == FindingStatus.Open))
+            {
+                break;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "no Restricted finding for the new restriction after 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task Recurring_check_is_registered_with_the_configured_schedule()
     {
         await using var host = new Host(_folder, jobs: true);
