@@ -3,6 +3,8 @@ using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
+using Compliance.Web.Features.Checks;
+using Compliance.Web.Jobs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +14,8 @@ builder.AddComplianceAuth();
 builder.AddComplianceUi();
 builder.AddComplianceApi();
 builder.AddInventory();
+builder.AddComplianceChecks();
+builder.AddComplianceJobs();
 
 var app = builder.Build();
 
@@ -21,6 +25,8 @@ app.MapComplianceAuth();
 app.MapComplianceApi();
 app.MapInventoryApi();
 app.MapInventoryExport();
+app.UseComplianceJobs();
+app.MapDecisionEndpoints();
 
 app.Run();
 

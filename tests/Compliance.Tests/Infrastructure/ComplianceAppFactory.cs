@@ -16,6 +16,7 @@ public class ComplianceAppFactory : WebApplicationFactory<Program>
     {
         ["ConnectionStrings:Compliance"] = ConnectionString,
         ["DemoData:Enabled"] = "true",
+        ["Jobs:Enabled"] = "false",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

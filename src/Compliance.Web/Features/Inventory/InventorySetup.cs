@@ -1,10 +1,12 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Compliance.Web.Features.Inventory;
 
 public static class InventorySetup
 {
     public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<InventoryEvents>();
         builder.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
         builder.Services.AddSingleton<InventoryService>();

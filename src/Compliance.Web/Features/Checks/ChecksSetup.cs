@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Compliance.Web.Features.Checks;
+
+public static class ChecksSetup
+{
+    /// <summary>The check run, its job and trigger, and the decision service (section <c>Checks</c>).</summary>
+    public static WebApplicationBuilder AddComplianceChecks(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<CheckOptions>(builder.Configuration.GetSection("Checks"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CheckRunner>();
+        builder.Services.AddTransient<CheckJob>();
+        builder.Services.AddSingleton<ReferenceDataCache>();
+        builder.Services.AddSingleton<DecisionService>();
+        builder.Services.AddSingleton<CheckScheduler>();
+        builder.Services.AddSingleton<WaiverService>();
+        builder.Services.AddHostedService<CheckOnInventoryChange>();
+        return builder;
+    }
+}

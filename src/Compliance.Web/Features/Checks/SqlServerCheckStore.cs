@@ -1,0 +1,175 @@
+using System.Data;
+using Compliance.Data;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Checks;
+
+/// <summary>
+/// SQL Server: bindings scanned on a second connection; findings bulk-copied into a session temp table in chunks,
+/// then merged into <c>Findings</c> in one statement, all in one transaction on the DbContext's connection.
+/// Compiled and reviewed here; SQL Server cannot run on the development machines.
+/// </summary>
+public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
+{
+    public WorkloadTable LoadWorkloads(CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        return CheckStore.LoadWorkloads(connection, ct);
+    }
+
+    public (int Min, int Max) BindingIdRange()
+    {
+        using var connection = OpenReader();
+        return CheckStore.ReadRange(connection);
+    }
+
+    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [Id] >= @from AND [Id] <= @to AND ([To] IS NULL OR [To] > @now)";
+        cmd.Parameters.Add("@from", SqlDbType.Int).Value = fromId;
+        cmd.Parameters.Add("@to", SqlDbType.Int).Value = toId;
+        cmd.Parameters.Add("@now", SqlDbType.DateTime2).Value = at;
+        cmd.CommandTimeout = 0;
+        using var r = cmd.ExecuteReader(CommandBehavior.SequentialAccess);
+        var count = 0;
+        while (r.Read())
+        {
+            if ((++count & 0xFFFF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
+            visit(new ActiveBinding(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), (Domain.Usage)r.GetInt32(3)));
+        }
+
+        return count;
+    }
+
+    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
+
+    private readonly string _connectionString = db.Database.GetConnectionString()
+        ?? throw new InvalidOperationException("The DbContext has no connection string.");
+
+    private SqlConnection OpenReader()
+    {
+        var connection = new SqlConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private sealed class Writer : IFindingWriter
+    {
+        private const int ChunkSize = 20_000;
+
+        private const string CreateTemp = """
+            CREATE TABLE #CheckFindings (
+                [BindingId] int NOT NULL, [Rule] int NOT NULL, [Severity] int NOT NULL, [Detail] nvarchar(1000) NOT NULL,
+                [RestrictionId] int NULL, [ApprovalId] int NULL,
+                PRIMARY KEY ([BindingId], [Rule]))
+            """;
+
+        private const string Merge = """
+            MERGE [Findings] WITH (HOLDLOCK) AS t
+            USING #CheckFindings AS s ON t.[BindingId] = s.[BindingId] AND t.[Rule] = s.[Rule]
+            WHEN MATCHED THEN UPDATE SET
+                [Severity] = s.[Severity], [LastSeen] = @now, [Detail] = s.[Detail], [RestrictionId] = s.[RestrictionId],
+                [ApprovalId] = s.[ApprovalId], [LastCheckRunId] = @run,
+                [Status] = CASE WHEN t.[Status] = 2 THEN 0 ELSE t.[Status] END, [ResolvedAt] = NULL
+            WHEN NOT MATCHED BY TARGET THEN
+                INSERT ([BindingId], [Rule], [Severity], [Status], [FirstSeen], [LastSeen], [ResolvedAt], [Detail], [RestrictionId], [ApprovalId], [LastCheckRunId])
+                VALUES (s.[BindingId], s.[Rule], s.[Severity], 0, @now, @now, NULL, s.[Detail], s.[RestrictionId], s.[ApprovalId], @run);
+            """;
+
+        private readonly ComplianceDb _db;
+        private readonly SqlConnection _connection;
+        private readonly SqlTransaction _tx;
+        private readonly DataTable _chunk = new();
+        private readonly int _run;
+        private readonly DateTime _now;
+        private readonly int _activeBefore;
+        private bool _completed;
+
+        public Writer(ComplianceDb db, int run, DateTime now)
+        {
+            _db = db;
+            _run = run;
+            _now = now;
+            db.Database.OpenConnection();
+            _connection = (SqlConnection)db.Database.GetDbConnection();
+            _activeBefore = CheckStore.Scalar(_connection, null, CheckStore.ActiveFindings);
+            _tx = _connection.BeginTransaction();
+            CheckStore.Execute(_connection, _tx, CreateTemp);
+            _chunk.Columns.Add("BindingId", typeof(int));
+            _chunk.Columns.Add("Rule", typeof(int));
+            _chunk.Columns.Add("Severity", typeof(int));
+            _chunk.Columns.Add("Detail", typeof(string));
+            _chunk.Columns.Add("RestrictionId", typeof(int));
+            _chunk.Columns.Add("ApprovalId", typeof(int));
+        }
+
+        public void Write(in FindingRow f)
+        {
+            _chunk.Rows.Add(f.BindingId, (int)f.Rule, (int)f.Severity, CheckStore.Clip(f.Detail),
+                f.RestrictionId is { } r ? r : DBNull.Value, f.ApprovalId is { } a ? a : DBNull.Value);
+            if (_chunk.Rows.Count >= ChunkSize)
+            {
+                Flush();
+            }
+        }
+
+        private void Flush()
+        {
+            if (_chunk.Rows.Count == 0)
+            {
+                return;
+            }
+
+            using var copy = new SqlBulkCopy(_connection, SqlBulkCopyOptions.Default, _tx)
+            {
+                DestinationTableName = "#CheckFindings",
+                BulkCopyTimeout = 0,
+            };
+            foreach (DataColumn column in _chunk.Columns)
+            {
+                copy.ColumnMappings.Add(column.ColumnName, column.ColumnName);
+            }
+
+            copy.WriteToServer(_chunk);
+            _chunk.Clear();
+        }
+
+        public FindingTotals Complete(CancellationToken ct)
+        {
+            Flush();
+            ct.ThrowIfCancellationRequested();
+            using (var merge = new SqlCommand(Merge, _connection, _tx) { CommandTimeout = 0 })
+            {
+                merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = _now;
+                merge.Parameters.Add("@run", SqlDbType.Int).Value = _run;
+                merge.ExecuteNonQuery();
+            }
+
+            var resolved = CheckStore.Execute(_connection, _tx, CheckStore.ResolveUnseen, ("@now", _now), ("@run", _run));
+            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved);
+            CheckStore.Execute(_connection, _tx, "DROP TABLE #CheckFindings");
+            _tx.Commit();
+            _completed = true;
+            return totals;
+        }
+
+        public void Dispose()
+        {
+            _chunk.Dispose();
+            if (!_completed)
+            {
+                _tx.Rollback();
+            }
+
+            _tx.Dispose();
+            _db.Database.CloseConnection();
+        }
+    }
+}

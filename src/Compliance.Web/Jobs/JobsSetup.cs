@@ -1,0 +1,117 @@
+using Compliance.Web.Auth;
+using Compliance.Web.Data;
+using Compliance.Web.Features.Checks;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
+
+namespace Compliance.Web.Jobs;
+
+/// <summary>Configuration section <c>Jobs</c>.</summary>
+public sealed class JobsOptions
+{
+    /// <summary><c>Jobs:Enabled</c>: run the Hangfire server and register recurring jobs in this process (default true).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary><c>Jobs:WorkerCount</c>: 0 means two per processor, between 2 and 8.</summary>
+    public int WorkerCount { get; set; }
+}
+
+/// <summary>
+/// Hangfire: persistent SQLite storage in a file beside the database in the embedded default (single instance:
+/// two processes on one SQLite storage run some jobs twice), SQL Server storage when <c>Database:Provider</c> is
+/// SqlServer; the server (unless <c>Jobs:Enabled</c> is false); the dashboard at <c>/jobs</c> for administrators.
+/// </summary>
+public static class JobsSetup
+{
+    public const string HangfireFileName = "hangfire.db";
+
+    /// <summary>Longer than the longest job (a check over millions of bindings takes seconds; a list sync minutes).</summary>
+    public static readonly TimeSpan InvisibilityTimeout = TimeSpan.FromHours(2);
+
+    public static WebApplicationBuilder AddComplianceJobs(this WebApplicationBuilder builder)
+    {
+        var jobs = builder.Configuration.GetSection("Jobs").Get<JobsOptions>() ?? new JobsOptions();
+        builder.Services.AddSingleton(jobs);
+        var database = DatabaseOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.SqlServer)
+            {
+                config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+                {
+                    SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance,
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.Zero, // long polling on SQL Server
+                    SlidingInvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
+                    UseRecommendedIsolationLevel = true,
+                    DisableGlobalLocks = true,
+                });
+            }
+            else
+            {
+                config.UseSQLiteStorage(StorageFile(database), new SQLiteStorageOptions
+                {
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    InvisibilityTimeout = InvisibilityTimeout,
+                    DistributedLockLifetime = TimeSpan.FromSeconds(30),
+                });
+            }
+        });
+
+        if (jobs.Enabled)
+        {
+            builder.Services.AddHangfireServer(options =>
+            {
+                options.WorkerCount = jobs.WorkerCount > 0 ? jobs.WorkerCount : Math.Clamp(Environment.ProcessorCount * 2, 2, 8);
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                options.ShutdownTimeout = TimeSpan.FromSeconds(15);
+                options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>The dashboard at <c>/jobs</c> (Administrator policy on the endpoint, and the role checked again by the dashboard) and the recurring jobs.</summary>
+    public static WebApplication UseComplianceJobs(this WebApplication app)
+    {
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Administrator, "/jobs", new DashboardOptions
+        {
+            Authorization = [],
+            AsyncAuthorization = [new AdministratorDashboardFilter()],
+            DashboardTitle = "AI Model Compliance — jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+        });
+
+        if (app.Services.GetRequiredService<JobsOptions>().Enabled)
+        {
+            var checks = app.Configuration.GetSection("Checks").Get<CheckOptions>() ?? new CheckOptions();
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckJob>(
+                CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None), checks.Schedule,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+            // A first check right after start, so findings exist within seconds of a fresh install.
+            app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CheckScheduler>().RequestSoon());
+        }
+
+        return app;
+    }
+
+    /// <summary>The SQLite file Hangfire keeps its jobs in: beside the database file.</summary>
+    public static string StorageFile(DatabaseOptions database) =>
+        Path.Combine(SqliteFile.DataFolder(database.ConnectionString), HangfireFileName);
+}
+
+/// <summary>Only administrators see the dashboard; an anonymous request gets 401 (or the sign-in challenge from the endpoint's policy), anyone else 403.</summary>
+public sealed class AdministratorDashboardFilter : IDashboardAsyncAuthorizationFilter
+{
+    public Task<bool> AuthorizeAsync(DashboardContext context) =>
+        Task.FromResult(context.GetHttpContext().User.IsInRole(Roles.Administrator));
+}

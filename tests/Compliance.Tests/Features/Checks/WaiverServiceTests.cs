@@ -1,0 +1,119 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Compliance.Domain;
+using Compliance.Tests.Infrastructure;
+using Compliance.Web.Auth;
+using Compliance.Web.Data.DemoData;
+using Compliance.Web.Features.Checks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Tests.Features.Checks;
+
+public sealed class WaiverServiceTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private readonly TestClock _clock = new();
+    private CheckRunner _runner = null!;
+    private WaiverService _waivers = null!;
+
+    private static ClaimsPrincipal User(string name, string role) =>
+        new(new ClaimsIdentity([new Claim("name", name), new Claim("role", role)], "test", "name", "role"));
+
+    private static readonly ClaimsPrincipal Officer = User("officer", Roles.ComplianceOfficer);
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await using (var db = _database.Create())
+        {
+            await DemoInventory.SeedAsync(db, NullLogger.Instance);
+        }
+
+        var factory = new TestDatabaseFactory(_database);
+        _runner = new CheckRunner(factory, Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance);
+        _waivers = new WaiverService(factory, _clock);
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    private async Task<Finding> FindingAsync(FindingRule rule)
+    {
+        await using var db = _database.Create();
+        return await db.Findings.AsNoTracking().OrderBy(f => f.Id).FirstAsync(f => f.Rule == rule);
+    }
+
+    private async Task<Finding> ReloadAsync(long id)
+    {
+        await using var db = _database.Create();
+        return await db.Findings.AsNoTracking().SingleAsync(f => f.Id == id);
+    }
+
+    [Fact]
+    public async Task Officer_waives_a_finding_at_once_and_the_check_keeps_it_waived()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Move scheduled for next sprint.", _clock.UtcNow.AddDays(20), CancellationToken.None);
+
+        Assert.Equal("officer", waiver.GrantedBy);
+        Assert.Equal(FindingStatus.Waived, (await ReloadAsync(finding.Id)).Status);
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        Assert.Equal(FindingStatus.Waived, (await ReloadAsync(finding.Id)).Status);
+
+        await using var db = _database.Create();
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.Entity == nameof(Waiver) && e.User == "officer" && e.Reason == "Move scheduled for next sprint."));
+    }
+
+    [Theory]
+    [InlineData(Roles.Administrator)]
+    [InlineData(Roles.Auditor)]
+    [InlineData(Roles.Customer)]
+    public async Task Only_a_compliance_officer_may_waive(string role)
+    {
+        var finding = await FindingAsync(FindingRule.Unapproved);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+            _waivers.GrantAsync(User("someone", role), finding.Id, "Because.", _clock.UtcNow.AddDays(5), CancellationToken.None));
+        Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Waiver_lasts_at_most_one_year()
+    {
+        var finding = await FindingAsync(FindingRule.Unapproved);
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            _waivers.GrantAsync(Officer, finding.Id, "Long review.", _clock.UtcNow.AddDays(366), CancellationToken.None));
+        Assert.Contains("one year", error.Message);
+        await _waivers.GrantAsync(Officer, finding.Id, "Long review.", _clock.UtcNow + WaiverService.MaxDuration, CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData("", 5)]
+    [InlineData("   ", 5)]
+    [InlineData("Fine.", 0)]
+    [InlineData("Fine.", -3)]
+    public async Task Waiver_needs_a_justification_and_a_future_expiry(string justification, int days)
+    {
+        var finding = await FindingAsync(FindingRule.Unapproved);
+        await Assert.ThrowsAsync<ValidationException>(() =>
+            _waivers.GrantAsync(Officer, finding.Id, justification, _clock.UtcNow.AddDays(days), CancellationToken.None));
+        await using var db = _database.Create();
+        Assert.False(await db.Waivers.AnyAsync());
+    }
+
+    [Fact]
+    public async Task Revoking_the_waiver_reopens_the_finding()
+    {
+        var finding = await FindingAsync(FindingRule.ApprovalExpired);
+        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Renewal in signature.", _clock.UtcNow.AddDays(10), CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        await _waivers.RevokeAsync(Officer, waiver.Id, "Renewal refused.", CancellationToken.None);
+
+        Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+    }
+}

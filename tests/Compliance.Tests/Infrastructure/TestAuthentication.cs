@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Tests.Infrastructure;
+
+/// <summary>
+/// A sign-in for HTTP tests of authorization: the request names its user and role in headers. Only for checking
+/// what each role may reach; the real OpenID Connect sign-in is tested end to end on its own.
+/// </summary>
+public sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Test";
+    public const string UserHeader = "X-Test-User";
+    public const string RoleHeader = "X-Test-Role";
+
+    public static void Use(IServiceCollection services)
+    {
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestAuthentication>(SchemeName, null);
+        services.PostConfigure<AuthenticationOptions>(o =>
+        {
+            o.DefaultScheme = SchemeName;
+            o.DefaultAuthenticateScheme = SchemeName;
+            o.DefaultChallengeScheme = SchemeName;
+            o.DefaultForbidScheme = SchemeName;
+        });
+    }
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(UserHeader, out var user))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var claims = new List<Claim> { new("name", user.ToString()), new("sub", user.ToString()) };
+        claims.AddRange(Request.Headers[RoleHeader].Select(r => new Claim("role", r!)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "name", "role"));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+}
