@@ -1,6 +1,7 @@
 using Compliance.Web;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
+using Compliance.Web.Features.Attestations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,11 +9,13 @@ builder.AddComplianceLogging();
 builder.AddComplianceData();
 builder.AddComplianceAuth();
 builder.AddComplianceUi();
+builder.AddAttestations();
 
 var app = builder.Build();
 
 app.UseComplianceUi();
 app.MapComplianceEndpoints();
+app.MapAttestationEndpoints();
 
 app.Run();
 

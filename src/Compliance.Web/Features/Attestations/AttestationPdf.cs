@@ -129,6 +129,9 @@ public static class AttestationPdf
         _ => "Not compliant",
     };
 
+    private static string ShortLabel(AttestationResult result) =>
+        result == AttestationResult.CompliantWithWaivers ? "With waivers" : Label(result);
+
     private static XSolidBrush Colour(AttestationResult result) => result switch
     {
         AttestationResult.Compliant => Ink.Green,
@@ -442,7 +445,17 @@ public static class AttestationPdf
 
             QrCode(g, verifyUrl, Right - qrSize, factsTop + 14, qrSize);
             g.DrawString("Scan to verify", Type.CellSmall, Ink.Muted, new XRect(Right - qrSize, factsTop + 14 + qrSize + 2, qrSize, 9), XStringFormats.TopCenter);
-            _y = Math.Max(_y, factsTop + qrSize + 30) + 14;
+            _y = Math.Max(_y, factsTop + qrSize + 30) + 4;
+            var how = $"This document is digitally signed (PKCS#7, SHA-256); a PDF reader shows the signature and whether the file changed since signing. "
+                + $"Anyone holding it can confirm it is authentic and still current at {verifyUrl}, or by uploading the file there: "
+                + "its SHA-256 is compared with the one recorded when it was issued.";
+            foreach (var l in Wrap(how, Type.CellSmall, ContentWidth, 4))
+            {
+                g.DrawString(l, Type.CellSmall, Ink.Muted, Left, _y, XStringFormats.TopLeft);
+                _y += 9;
+            }
+
+            _y += 14;
 
             // Summary by impact level.
             Ensure(40 + 16 * (s.Summary.Count + 1));
@@ -510,7 +523,8 @@ public static class AttestationPdf
 
         private void Heading(string title, bool numbered = true)
         {
-            Ensure(60);
+            // A heading never ends a page: keep room for its note, the table header and a first row.
+            Ensure(120);
             if (_y > Top + 1)
             {
                 _y += 10;
@@ -541,8 +555,8 @@ public static class AttestationPdf
                 + "A binding is compliant when it has no open finding other than a warning.");
             Table(
             [
-                new("Model and host model id", 215), new("Hosting · region", 104), new("Usage", 58), new("Lifecycle", 52),
-                new("Status", ContentWidth - 429),
+                new("Model and host model id", 195), new("Hosting · region", 104), new("Usage", 58), new("Lifecycle", 48),
+                new("Status", ContentWidth - 405),
             ]);
             foreach (var w in s.Workloads)
             {
@@ -563,8 +577,8 @@ public static class AttestationPdf
                         : new Text(string.Join("; ", b.Findings.Select(f => f.Status == FindingStatus.Waived ? $"{Words(f.Rule.ToString())} (waived)" : Words(f.Rule.ToString()))),
                             Type.CellSmall, Ink.Muted);
                     Text[] status = findings is { } ft
-                        ? [new(Label(b.Status), Type.CellBold, Colour(b.Status)), ft]
-                        : [new(Label(b.Status), Type.CellBold, Colour(b.Status))];
+                        ? [new(ShortLabel(b.Status), Type.CellBold, Colour(b.Status)), ft]
+                        : [new(ShortLabel(b.Status), Type.CellBold, Colour(b.Status))];
                     Row(
                     [
                         [new(b.Model.DisplayName, Type.CellBold, Ink.Text), new(b.Model.HostModelId, Type.CellSmall, Ink.Muted)],
@@ -590,8 +604,8 @@ public static class AttestationPdf
             Note("Each rule a binding breaks, as the check run recorded it. Waived findings are accepted by a waiver in force (section 3).");
             Table(
             [
-                new("Workload · model", 150), new("Rule", 88), new("Severity", 48), new("Status", 42), new("Detail", ContentWidth - 388),
-                new("First seen", 60),
+                new("Workload · model", 172), new("Rule", 72), new("Severity", 42), new("Status", 38), new("Detail", ContentWidth - 382),
+                new("First seen", 58),
             ]);
             foreach (var (w, b, f) in rows)
             {
@@ -673,8 +687,8 @@ public static class AttestationPdf
             Note("Approvals in force at the as-of time for the models bound to this customer's workloads and within its scope.");
             Table(
             [
-                new("Model", 150), new("Up to", 34), new("Data categories", 100), new("Usages", 80), new("Valid", ContentWidth - 444),
-                new("Approved by", 80),
+                new("Model", 185), new("Up to", 32), new("Data categories", 92), new("Usages", 72), new("Valid", ContentWidth - 436),
+                new("Approved by", 55),
             ]);
             foreach (var a in s.Approvals)
             {
@@ -700,7 +714,7 @@ public static class AttestationPdf
         {
             _columns = columns;
             _stripe = false;
-            Ensure(HeaderHeight + 24);
+            Ensure(HeaderHeight + 48);
             Header();
         }
 
@@ -780,7 +794,7 @@ public static class AttestationPdf
             var g = Gfx;
             if (_stripe)
             {
-                g.DrawRectangle(Ink.Stripe, Left, _y, ContentWidth, rowHeight);
+                g.DrawRectangle(Ink.Stripe, Left, _y + 0.4, ContentWidth, rowHeight - 0.4);
             }
 
             _stripe = !_stripe;
