@@ -483,6 +483,10 @@ public static class AttestationPdf
             {
                 Note("The customer has no workloads recorded.");
             }
+
+            _y += 6;
+            Note("Compliant: the binding has no open finding other than a warning. Compliant with waivers: every failing rule is accepted by a "
+                + "waiver in force (section 3). Not compliant: at least one open finding that is not a warning (section 2).");
         }
 
         private static void QrCode(XGraphics g, string url, double x, double y, double size)
