@@ -126,15 +126,26 @@ public sealed class AttestationService(
             customerIds = await db.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
         }
 
+        // One customer's failure does not keep the others from their attestation; the job still fails so it is seen and retried.
         var issued = 0;
+        var failures = new List<Exception>();
         foreach (var id in customerIds)
         {
             ct.ThrowIfCancellationRequested();
-            await IssueAsync(id, ScheduledIssuer, null, ct);
-            issued++;
+            try
+            {
+                await IssueAsync(id, ScheduledIssuer, null, ct);
+                issued++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "The scheduled attestation for customer {CustomerId} failed", id);
+                failures.Add(e);
+            }
         }
 
-        return issued;
+        return failures.Count == 0 ? issued
+            : throw new AggregateException($"{failures.Count} of {customerIds.Count} scheduled attestations failed.", failures);
     }
 
     /// <summary>Withdraws an attestation; the reason is required and recorded. The content stays as issued.</summary>
