@@ -167,6 +167,26 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task The_attestations_page_shows_a_customer_only_its_own_and_officers_everything()
+    {
+        var acme = await IssueAsync("acme");
+        var globex = await IssueAsync("globex");
+        using var customer = Client($"customer-globex;{Roles.Customer};globex");
+        using var officer = Client($"officer;{Roles.ComplianceOfficer}");
+
+        var customerPage = await customer.GetStringAsync("/attestations");
+        Assert.Contains("Your attestations", customerPage);
+        Assert.Contains(globex.VerificationCode, customerPage);
+        Assert.DoesNotContain(acme.VerificationCode, customerPage);
+        Assert.DoesNotContain("Issue attestation", customerPage);
+
+        var officerPage = await officer.GetStringAsync("/attestations");
+        Assert.Contains(globex.VerificationCode, officerPage);
+        Assert.Contains(acme.VerificationCode, officerPage);
+        Assert.Contains("Issue attestation", officerPage);
+    }
+
     private static async Task<string> UploadAsync(HttpClient client, string? code, byte[] pdf, string contentType)
     {
         var url = code is null ? "/verify" : $"/verify/{code}";
