@@ -187,6 +187,32 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
         Assert.Contains("Issue attestation", officerPage);
     }
 
+    [Fact]
+    public async Task An_upload_over_twenty_megabytes_is_refused_and_one_under_it_is_compared()
+    {
+        using var anonymous = Client();
+        var under = new byte[19 * 1024 * 1024];
+        "%PDF-1.7"u8.CopyTo(under);
+        Assert.Contains("does not match", await UploadAsync(anonymous, null, under, "application/pdf"));
+
+        var page = await anonymous.GetStringAsync("/verify");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var over = new byte[21 * 1024 * 1024];
+        "%PDF-1.7"u8.CopyTo(over);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("verify-pdf"), "_handler" },
+        };
+        var file = new ByteArrayContent(over);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "pdf", "big.pdf");
+
+        // The form limit stops reading the body (400 under the test server; Kestrel answers 413).
+        var response = await anonymous.PostAsync("/verify", form);
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, response.StatusCode.ToString());
+    }
+
     private static async Task<string> UploadAsync(HttpClient client, string? code, byte[] pdf, string contentType)
     {
         var url = code is null ? "/verify" : $"/verify/{code}";
