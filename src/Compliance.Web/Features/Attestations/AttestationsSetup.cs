@@ -1,4 +1,6 @@
+using Compliance.Data;
 using Compliance.Web.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +28,7 @@ public static class AttestationsSetup
         builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<AttestationService>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.ConfigureDbContext<ComplianceDb>(o => o.AddInterceptors(AttestationImmutability.Instance));
         return builder;
     }
 }
@@ -48,6 +51,38 @@ public sealed class AttestationCertificateSource(IOptions<AttestationOptions> op
         if (_certificate.IsValueCreated)
         {
             _certificate.Value.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Applies <see cref="AttestationService.EnsureImmutable"/> to every save of every context the app creates,
+/// so no page, job or API can change or delete an issued attestation's content, not only the service.
+/// </summary>
+public sealed class AttestationImmutability : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+{
+    public static readonly AttestationImmutability Instance = new();
+
+    public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(
+        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result)
+    {
+        Check(eventData);
+        return result;
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Check(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void Check(Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            AttestationService.EnsureImmutable(context.ChangeTracker);
         }
     }
 }

@@ -213,6 +213,31 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, response.StatusCode.ToString());
     }
 
+    [Fact]
+    public async Task No_context_of_the_app_can_change_or_delete_an_issued_attestation()
+    {
+        var issued = await IssueAsync("acme");
+        var contexts = factory.Services.GetRequiredService<IDbContextFactory<ComplianceDb>>();
+
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.As("mallory");
+            (await db.Attestations.SingleAsync(a => a.Id == issued.Id)).Pdf = [0x25, 0x50, 0x44, 0x46];
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+            Assert.Contains("immutable", error.Message);
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.As("mallory");
+            db.Attestations.Remove(await db.Attestations.SingleAsync(a => a.Id == issued.Id));
+            Assert.Contains("cannot be deleted", Assert.Throws<InvalidOperationException>(() => db.SaveChanges()).Message);
+        }
+
+        var pdf = await factory.Services.GetRequiredService<AttestationService>().GetFileAsync(issued.Id, "pdf", AttestationScope.Everything);
+        Assert.Equal(issued.PdfSha256, AttestationSnapshot.Sha256(pdf!.Content));
+    }
+
     private static async Task<string> UploadAsync(HttpClient client, string? code, byte[] pdf, string contentType)
     {
         var url = code is null ? "/verify" : $"/verify/{code}";
