@@ -19,6 +19,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         if (!string.IsNullOrEmpty(preview))
         {
             await File.WriteAllBytesAsync(preview, pdf.Content);
+            await File.WriteAllBytesAsync(Path.ChangeExtension(preview, ".json"), json.Content);
         }
 
         return (pdf.Content, AttestationSnapshot.FromJson(System.Text.Encoding.UTF8.GetString(json.Content)));
