@@ -126,6 +126,7 @@ public static class AttestationPdf
     {
         AttestationResult.Compliant => "Compliant",
         AttestationResult.CompliantWithWaivers => "Compliant with waivers",
+        AttestationResult.NotEvaluated => "Not evaluated",
         _ => "Not compliant",
     };
 
@@ -136,6 +137,7 @@ public static class AttestationPdf
     {
         AttestationResult.Compliant => Ink.Green,
         AttestationResult.CompliantWithWaivers => Ink.Amber,
+        AttestationResult.NotEvaluated => Ink.Muted,
         _ => Ink.Red,
     };
 
@@ -143,6 +145,7 @@ public static class AttestationPdf
     {
         AttestationResult.Compliant => Ink.GreenTint,
         AttestationResult.CompliantWithWaivers => Ink.AmberTint,
+        AttestationResult.NotEvaluated => Ink.Band,
         _ => Ink.RedTint,
     };
 
@@ -389,7 +392,9 @@ public static class AttestationPdf
             var bindings = s.CountBindings();
             var notCompliant = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.NotCompliant));
             var waived = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.CompliantWithWaivers));
-            var line = $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
+            var line = s.Result == AttestationResult.NotEvaluated
+                ? $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  no check run had completed at the as-of time"
+                : $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
             g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, _y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
             _y += resultBox.Height + 18;
 

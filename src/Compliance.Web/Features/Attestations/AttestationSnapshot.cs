@@ -54,6 +54,9 @@ public enum AttestationResult
     Compliant,
     CompliantWithWaivers,
     NotCompliant,
+
+    /// <summary>Overall result only: no check run had completed by the as-of time, so nothing was evaluated.</summary>
+    NotEvaluated,
 }
 
 public sealed record SnapshotCustomer(string Code, string Name, Sector Sector);

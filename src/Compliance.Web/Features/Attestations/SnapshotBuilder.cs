@@ -122,7 +122,8 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
             })
             .ToList();
 
-        var result = Overall(snapshotWorkloads.SelectMany(w => w.Bindings).Select(b => b.Status));
+        // Without a completed check run there are no findings to rely on: say so rather than "compliant".
+        var result = checkRun is null ? AttestationResult.NotEvaluated : Overall(snapshotWorkloads.SelectMany(w => w.Bindings).Select(b => b.Status));
         return new AttestationSnapshot(AttestationSnapshot.CurrentSchemaVersion, verificationCode, customer, asOf, issuer, statement,
             checkRun, result, summary, snapshotWorkloads, waivers, plans, approvals);
     }

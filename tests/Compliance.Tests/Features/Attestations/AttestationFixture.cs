@@ -147,7 +147,7 @@ public sealed class AttestationFixture : IAsyncLifetime
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private sealed class Factory(TestDatabase database) : IDbContextFactory<ComplianceDb>
+    internal sealed class Factory(TestDatabase database) : IDbContextFactory<ComplianceDb>
     {
         public ComplianceDb CreateDbContext() => database.Create();
     }

@@ -96,6 +96,16 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Without_a_completed_check_run_the_result_is_not_evaluated_rather_than_compliant()
+    {
+        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database));
+        var snapshot = await builder.BuildAsync(fixture.AcmeId, DateTime.UtcNow.AddYears(-1), "officer", "We attest.", "ABCD-EFGH-JK23");
+
+        Assert.Null(snapshot.CheckRun);
+        Assert.Equal(AttestationResult.NotEvaluated, snapshot.Result);
+    }
+
+    [Fact]
     public async Task Qpdf_finds_no_errors_in_the_pdf()
     {
         var (pdf, _) = await AcmeFilesAsync();
