@@ -5,6 +5,7 @@ using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Checks;
 using Compliance.Web.Jobs;
+using Compliance.Web.Features.Attestations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.AddComplianceApi();
 builder.AddInventory();
 builder.AddComplianceChecks();
 builder.AddComplianceJobs();
+builder.AddAttestations();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.MapInventoryApi();
 app.MapInventoryExport();
 app.UseComplianceJobs();
 app.MapDecisionEndpoints();
+app.MapAttestationEndpoints();
 
 app.Run();
 

@@ -1,3 +1,5 @@
+using Compliance.Web.Features.Attestations;
+using Microsoft.Extensions.Options;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
@@ -95,6 +97,12 @@ public static class JobsSetup
             var checks = app.Configuration.GetSection("Checks").Get<CheckOptions>() ?? new CheckOptions();
             app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckJob>(
                 CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None), checks.Schedule,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+            // Each customer's attestation, re-issued monthly (superseding the previous one).
+            var attestations = app.Services.GetRequiredService<IOptions<AttestationOptions>>().Value;
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<AttestationService>(
+                "attestations-monthly", s => s.IssueMonthlyAsync(CancellationToken.None), attestations.Schedule,
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 
             // A first check right after start, so findings exist within seconds of a fresh install.

@@ -1,0 +1,33 @@
+using Compliance.Web.Auth;
+
+namespace Compliance.Web.Features.Attestations;
+
+public static class AttestationEndpoints
+{
+    /// <summary>
+    /// <c>GET /attestations/{id}/pdf</c> and <c>/json</c>: any signed-in role, a customer only for its own
+    /// organisation (404 otherwise, never 403, so ids don't leak). Every download is recorded.
+    /// </summary>
+    public static IEndpointRouteBuilder MapAttestationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/attestations").RequireAuthorization(Policies.AnyRole);
+        group.MapGet("/{id:int}/pdf", (int id, HttpContext http, AttestationService service, CancellationToken ct) =>
+            DownloadAsync(id, "pdf", http, service, ct));
+        group.MapGet("/{id:int}/json", (int id, HttpContext http, AttestationService service, CancellationToken ct) =>
+            DownloadAsync(id, "json", http, service, ct));
+        return app;
+    }
+
+    private static async Task<IResult> DownloadAsync(int id, string format, HttpContext http, AttestationService service, CancellationToken ct)
+    {
+        var scope = await service.ScopeForAsync(http.User, ct);
+        if (await service.GetFileAsync(id, format, scope, ct) is not { } file)
+        {
+            return Results.NotFound();
+        }
+
+        await service.RecordDownloadAsync(file.Id, http.User.ActorName(), format, ct);
+        http.Response.Headers.CacheControl = "private, no-store";
+        return Results.File(file.Content, file.ContentType, file.FileName);
+    }
+}

@@ -1,0 +1,836 @@
+using System.Globalization;
+using Compliance.Domain;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using QRCoder;
+
+namespace Compliance.Web.Features.Attestations;
+
+/// <summary>
+/// Renders an attestation from its snapshot alone: cover with statement, result, key facts, QR code and
+/// summary by impact level; then tables (headers repeated on every page) for workloads and bindings,
+/// findings, waivers, transition plans and the approvals relied on; a footer with the verification code,
+/// the snapshot's SHA-256 and "Page X of Y" on every page. Fonts, brushes and pens are created once per
+/// process; text widths come from a per-font character table, so rows cost no allocations beyond their strings.
+/// </summary>
+public static class AttestationPdf
+{
+    public const string Creator = "AI Model Compliance";
+
+    private const double PageWidth = 595.28;   // A4 in points
+    private const double PageHeight = 841.89;
+    private const double Left = 50;
+    private const double Right = PageWidth - 50;
+    private const double ContentWidth = Right - Left;
+    private const double Top = 64;
+    private const double Bottom = PageHeight - 62;
+    private const double CellPad = 3.5;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    static AttestationPdf() => LiberationSansFontResolver.Install();
+
+    private static class Ink
+    {
+        public static readonly XColor NavyColor = XColor.FromArgb(0x1F, 0x3A, 0x5F);
+        public static readonly XSolidBrush Navy = new(NavyColor);
+        public static readonly XSolidBrush Text = new(XColor.FromArgb(0x21, 0x25, 0x29));
+        public static readonly XSolidBrush Muted = new(XColor.FromArgb(0x5F, 0x67, 0x70));
+        public static readonly XSolidBrush White = new(XColors.White);
+        public static readonly XSolidBrush Band = new(XColor.FromArgb(0xE8, 0xED, 0xF3));
+        public static readonly XSolidBrush Stripe = new(XColor.FromArgb(0xF7, 0xF8, 0xFA));
+        public static readonly XSolidBrush Green = new(XColor.FromArgb(0x1B, 0x6E, 0x3A));
+        public static readonly XSolidBrush GreenTint = new(XColor.FromArgb(0xE6, 0xF2, 0xEA));
+        public static readonly XSolidBrush Amber = new(XColor.FromArgb(0x9A, 0x5B, 0x00));
+        public static readonly XSolidBrush AmberTint = new(XColor.FromArgb(0xFD, 0xF3, 0xE1));
+        public static readonly XSolidBrush Red = new(XColor.FromArgb(0xA8, 0x1E, 0x1E));
+        public static readonly XSolidBrush RedTint = new(XColor.FromArgb(0xFB, 0xE9, 0xE9));
+        public static readonly XSolidBrush Black = new(XColors.Black);
+        public static readonly XPen Rule = new(XColor.FromArgb(0xC9, 0xD1, 0xDB), 0.5);
+        public static readonly XPen NavyRule = new(NavyColor, 1.2);
+        public static readonly XPen AmberRule = new(XColor.FromArgb(0x9A, 0x5B, 0x00), 1);
+    }
+
+    private static class Type
+    {
+        private static readonly XPdfFontOptions Embed = new(PdfFontEncoding.Unicode, PdfFontEmbedding.TryComputeSubset);
+        public static readonly XFont Title = new(LiberationSansFontResolver.Family, 21, XFontStyleEx.Bold, Embed);
+        public static readonly XFont Heading = new(LiberationSansFontResolver.Family, 13, XFontStyleEx.Bold, Embed);
+        public static readonly XFont Subheading = new(LiberationSansFontResolver.Family, 10.5, XFontStyleEx.Bold, Embed);
+        public static readonly XFont Body = new(LiberationSansFontResolver.Family, 9.5, XFontStyleEx.Regular, Embed);
+        public static readonly XFont BodyBold = new(LiberationSansFontResolver.Family, 9.5, XFontStyleEx.Bold, Embed);
+        public static readonly XFont Italic = new(LiberationSansFontResolver.Family, 9.5, XFontStyleEx.Italic, Embed);
+        public static readonly XFont Cell = new(LiberationSansFontResolver.Family, 8, XFontStyleEx.Regular, Embed);
+        public static readonly XFont CellBold = new(LiberationSansFontResolver.Family, 8, XFontStyleEx.Bold, Embed);
+        public static readonly XFont CellSmall = new(LiberationSansFontResolver.Family, 7, XFontStyleEx.Regular, Embed);
+        public static readonly XFont Footer = new(LiberationSansFontResolver.Family, 6.8, XFontStyleEx.Regular, Embed);
+        public static readonly XFont FooterBold = new(LiberationSansFontResolver.Family, 6.8, XFontStyleEx.Bold, Embed);
+        public static readonly XFont Result = new(LiberationSansFontResolver.Family, 15, XFontStyleEx.Bold, Embed);
+    }
+
+    /// <summary>Renders the unsigned document; sign and save it with <see cref="AttestationSigner"/>.</summary>
+    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy)
+    {
+        var document = new PdfDocument();
+        document.Info.Title = $"Attestation of AI model compliance — {snapshot.Customer.Name}";
+        document.Info.Author = snapshot.Issuer;
+        document.Info.Subject = $"AI model compliance of {snapshot.Customer.Name} as of {Stamp(snapshot.AsOf)}; verification code {snapshot.VerificationCode}";
+        document.Info.Keywords = $"attestation, AI model compliance, {snapshot.Customer.Code}, {snapshot.VerificationCode}, snapshot-sha256:{snapshotSha256}";
+        document.Info.Creator = Creator;
+        document.Info.CreationDate = snapshot.AsOf;
+        document.PageLayout = PdfPageLayout.SinglePage;
+
+        var writer = new Writer(document, snapshot);
+        writer.Cover(snapshot, verifyUrl, developmentCopy);
+        writer.Workloads(snapshot);
+        writer.Findings(snapshot);
+        writer.Waivers(snapshot);
+        writer.TransitionPlans(snapshot);
+        writer.Approvals(snapshot);
+        writer.Finish();
+
+        Footers(document, snapshot, snapshotSha256, verifyUrl, developmentCopy);
+        return document;
+    }
+
+    private static void Footers(PdfDocument document, AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy)
+    {
+        var total = document.Pages.Count.ToString(Invariant);
+        for (var i = 0; i < document.Pages.Count; i++)
+        {
+            using var gfx = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
+            var y = PageHeight - 46;
+            gfx.DrawLine(Ink.Rule, Left, y, Right, y);
+            y += 5;
+            gfx.DrawString("Verification code ", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
+            var x = Left + Measure.Width("Verification code ", Type.Footer);
+            gfx.DrawString(snapshot.VerificationCode, Type.FooterBold, Ink.Text, x, y, XStringFormats.TopLeft);
+            x += Measure.Width(snapshot.VerificationCode, Type.FooterBold);
+            gfx.DrawString($"  ·  verify at {verifyUrl}", Type.Footer, Ink.Muted, x, y, XStringFormats.TopLeft);
+            gfx.DrawString($"Page {(i + 1).ToString(Invariant)} of {total}", Type.FooterBold, Ink.Text,
+                new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
+            y += 9.5;
+            gfx.DrawString($"Snapshot SHA-256 {snapshotSha256}", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
+            if (developmentCopy)
+            {
+                gfx.DrawString("DEVELOPMENT COPY", Type.FooterBold, Ink.Amber, new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
+            }
+        }
+    }
+
+    private static string Stamp(DateTime utc) => utc.ToString("d MMM yyyy, HH:mm 'UTC'", Invariant);
+
+    private static string Day(DateTime utc) => utc.ToString("d MMM yyyy", Invariant);
+
+    private static string Label(AttestationResult result) => result switch
+    {
+        AttestationResult.Compliant => "Compliant",
+        AttestationResult.CompliantWithWaivers => "Compliant with waivers",
+        AttestationResult.NotEvaluated => "Not evaluated",
+        _ => "Not compliant",
+    };
+
+    private static string ShortLabel(AttestationResult result) =>
+        result == AttestationResult.CompliantWithWaivers ? "With waivers" : Label(result);
+
+    private static XSolidBrush Colour(AttestationResult result) => result switch
+    {
+        AttestationResult.Compliant => Ink.Green,
+        AttestationResult.CompliantWithWaivers => Ink.Amber,
+        AttestationResult.NotEvaluated => Ink.Muted,
+        _ => Ink.Red,
+    };
+
+    private static XSolidBrush Tint(AttestationResult result) => result switch
+    {
+        AttestationResult.Compliant => Ink.GreenTint,
+        AttestationResult.CompliantWithWaivers => Ink.AmberTint,
+        AttestationResult.NotEvaluated => Ink.Band,
+        _ => Ink.RedTint,
+    };
+
+    private static string Level(ImpactLevel level) => level == ImpactLevel.None ? "None" : level.ToString();
+
+    private static string Categories(IReadOnlyList<DataCategories> categories) =>
+        categories.Count == 0 ? "no sensitive data categories" : string.Join(", ", categories.Select(CategoryName));
+
+    private static string CategoryName(DataCategories c) => c == DataCategories.ExportControlled ? "Export-controlled" : c.ToString();
+
+    private static string Words(string pascal)
+    {
+        var chars = new System.Text.StringBuilder(pascal.Length + 4);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(pascal[i]) && !char.IsUpper(pascal[i - 1]))
+            {
+                chars.Append(' ').Append(char.ToLowerInvariant(pascal[i]));
+            }
+            else
+            {
+                chars.Append(pascal[i]);
+            }
+        }
+
+        return chars.ToString();
+    }
+
+    /// <summary>Character widths per font, measured once: wrapping thousands of cells costs array reads.</summary>
+    private static class Measure
+    {
+        private static readonly XGraphics Context = XGraphics.CreateMeasureContext(new XSize(PageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
+        private static readonly Lock Gate = new();
+        private static readonly Dictionary<XFont, double[]> Tables = new(ReferenceEqualityComparer.Instance);
+        private static readonly Dictionary<(XFont, char), double> Others = [];
+
+        public static double Width(string text, XFont font)
+        {
+            var table = TableOf(font);
+            double width = 0;
+            foreach (var c in text)
+            {
+                width += Char(table, font, c);
+            }
+
+            return width;
+        }
+
+        public static double Char(char c, XFont font) => Char(TableOf(font), font, c);
+
+        private static double Char(double[] table, XFont font, char c) =>
+            c < table.Length ? (table[c] is var w && w >= 0 ? w : Fill(table, font, c)) : Other(font, c);
+
+        public static double Height(XFont font) => font.GetHeight();
+
+        private static double[] TableOf(XFont font)
+        {
+            lock (Gate)
+            {
+                if (!Tables.TryGetValue(font, out var table))
+                {
+                    table = new double[0x2100];
+                    Array.Fill(table, -1);
+                    Tables[font] = table;
+                }
+
+                return table;
+            }
+        }
+
+        private static double Fill(double[] table, XFont font, char c)
+        {
+            lock (Gate)
+            {
+                return table[c] = Context.MeasureString(c.ToString(), font).Width;
+            }
+        }
+
+        private static double Other(XFont font, char c)
+        {
+            lock (Gate)
+            {
+                if (!Others.TryGetValue((font, c), out var w))
+                {
+                    Others[(font, c)] = w = Context.MeasureString(c.ToString(), font).Width;
+                }
+
+                return w;
+            }
+        }
+    }
+
+    /// <summary>Breaks text into lines no wider than <paramref name="width"/>, at spaces, then slashes, dots and hyphens, then anywhere.</summary>
+    private static List<string> Wrap(string text, XFont font, double width, int maxLines = 6)
+    {
+        var lines = new List<string>(1);
+        if (Measure.Width(text, font) <= width)
+        {
+            lines.Add(text);
+            return lines;
+        }
+
+        var rest = text.AsSpan().Trim();
+        while (rest.Length > 0)
+        {
+            if (lines.Count == maxLines - 1)
+            {
+                lines.Add(Ellipsis(rest.ToString(), font, width));
+                break;
+            }
+
+            var fit = 0;
+            double w = 0;
+            while (fit < rest.Length && (w += Measure.Char(rest[fit], font)) <= width)
+            {
+                fit++;
+            }
+
+            if (fit == rest.Length)
+            {
+                lines.Add(rest.ToString());
+                break;
+            }
+
+            var cut = rest[..fit].LastIndexOf(' ');
+            if (cut <= 0)
+            {
+                cut = rest[..fit].LastIndexOfAny("/.-_:@");
+                cut = cut <= 0 ? Math.Max(fit, 1) : cut + 1;
+            }
+
+            lines.Add(rest[..cut].TrimEnd().ToString());
+            rest = rest[cut..].TrimStart();
+        }
+
+        return lines;
+    }
+
+    private static string Ellipsis(string text, XFont font, double width)
+    {
+        if (Measure.Width(text, font) <= width)
+        {
+            return text;
+        }
+
+        var limit = width - Measure.Width("…", font);
+        double w = 0;
+        var i = 0;
+        while (i < text.Length && (w += Measure.Char(text[i], font)) <= limit)
+        {
+            i++;
+        }
+
+        return text[..i].TrimEnd() + "…";
+    }
+
+    private readonly record struct Column(string Header, double Width, bool AlignRight = false);
+
+    /// <summary>One paragraph inside a cell.</summary>
+    private readonly record struct Text(string Value, XFont Font, XBrush Brush);
+
+    /// <summary>Places content top to bottom, starting new pages (with the running header) as needed.</summary>
+    private sealed class Writer(PdfDocument document, AttestationSnapshot snapshot)
+    {
+        private XGraphics? _gfx;
+        private double _y;
+        private Column[] _columns = [];
+        private bool _stripe;
+
+        private XGraphics Gfx => _gfx ?? throw new InvalidOperationException("No page is open.");
+
+        public void Finish()
+        {
+            _gfx?.Dispose();
+            _gfx = null;
+        }
+
+        private void NewPage(bool cover = false)
+        {
+            _gfx?.Dispose();
+            var page = document.AddPage();
+            page.Width = XUnit.FromPoint(PageWidth);
+            page.Height = XUnit.FromPoint(PageHeight);
+            _gfx = XGraphics.FromPdfPage(page);
+            if (cover)
+            {
+                _y = 44;
+                return;
+            }
+
+            _gfx.DrawString("Attestation of AI model compliance", Type.FooterBold, Ink.Navy, Left, 38, XStringFormats.TopLeft);
+            _gfx.DrawString($"{snapshot.Customer.Name}  ·  as of {Stamp(snapshot.AsOf)}", Type.Footer, Ink.Muted,
+                new XRect(Left, 38, ContentWidth, 10), XStringFormats.TopRight);
+            _gfx.DrawLine(Ink.Rule, Left, 50, Right, 50);
+            _y = Top;
+        }
+
+        private void Ensure(double height)
+        {
+            if (_gfx is null || _y + height > Bottom)
+            {
+                NewPage();
+            }
+        }
+
+        // ---------- Cover ----------
+
+        public void Cover(AttestationSnapshot s, string verifyUrl, bool developmentCopy)
+        {
+            NewPage(cover: true);
+            var g = Gfx;
+            g.DrawRectangle(Ink.Navy, 0, 0, PageWidth, 8);
+            g.DrawString("AI MODEL COMPLIANCE", Type.CellBold, Ink.Navy, Left, _y, XStringFormats.TopLeft);
+            g.DrawString("Compliance attestation", Type.Cell, Ink.Muted, new XRect(Left, _y, ContentWidth, 12), XStringFormats.TopRight);
+            _y += 14;
+            g.DrawLine(Ink.NavyRule, Left, _y, Right, _y);
+            _y += 14;
+
+            if (developmentCopy)
+            {
+                var box = new XRect(Left, _y, ContentWidth, 30);
+                g.DrawRectangle(Ink.AmberRule, Ink.AmberTint, box);
+                g.DrawString("DEVELOPMENT COPY — signed with a self-signed development certificate", Type.BodyBold, Ink.Amber,
+                    new XRect(box.X, box.Y + 5, box.Width, 12), XStringFormats.TopCenter);
+                g.DrawString("Not issued under the organisation's certificate; not valid as evidence of compliance.", Type.Cell, Ink.Amber,
+                    new XRect(box.X, box.Y + 17, box.Width, 10), XStringFormats.TopCenter);
+                _y += 42;
+            }
+
+            g.DrawString("Attestation of AI Model Compliance", Type.Title, Ink.Navy, Left, _y, XStringFormats.TopLeft);
+            _y += 30;
+            g.DrawString($"{s.Customer.Name}", Type.Heading, Ink.Text, Left, _y, XStringFormats.TopLeft);
+            _y += 18;
+            g.DrawString($"Customer code {s.Customer.Code}  ·  {s.Customer.Sector} sector  ·  as of {Stamp(s.AsOf)}", Type.Body, Ink.Muted,
+                Left, _y, XStringFormats.TopLeft);
+            _y += 24;
+
+            // Overall result, in colour.
+            var resultBox = new XRect(Left, _y, ContentWidth, 46);
+            g.DrawRectangle(Tint(s.Result), resultBox);
+            g.DrawRectangle(Colour(s.Result), Left, _y, 5, resultBox.Height);
+            g.DrawString("OVERALL RESULT", Type.CellBold, Ink.Muted, Left + 16, _y + 8, XStringFormats.TopLeft);
+            g.DrawString(Label(s.Result).ToUpperInvariant(), Type.Result, Colour(s.Result), Left + 16, _y + 21, XStringFormats.TopLeft);
+            var bindings = s.CountBindings();
+            var notCompliant = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.NotCompliant));
+            var waived = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.CompliantWithWaivers));
+            var line = s.Result == AttestationResult.NotEvaluated
+                ? $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  no check run had completed at the as-of time"
+                : $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
+            g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, _y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
+            _y += resultBox.Height + 18;
+
+            // Statement.
+            g.DrawString("Statement", Type.Subheading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
+            _y += 16;
+            foreach (var paragraph in s.Statement.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                foreach (var l in Wrap(paragraph, Type.Body, ContentWidth, maxLines: 14))
+                {
+                    g.DrawString(l, Type.Body, Ink.Text, Left, _y, XStringFormats.TopLeft);
+                    _y += 13;
+                }
+
+                _y += 4;
+            }
+
+            _y += 10;
+
+            // Key facts beside the QR code.
+            const double qrSize = 104;
+            var factsTop = _y;
+            g.DrawString("Particulars", Type.Subheading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
+            _y += 17;
+            var checkRun = s.CheckRun is { } run
+                ? $"Check run #{run.Id}, finished {(run.FinishedAt is { } f ? Stamp(f) : "—")} ({run.BindingsEvaluated:N0} bindings evaluated)"
+                : "No completed check run: statuses reflect the findings recorded";
+            (string, string)[] facts =
+            [
+                ("Customer", $"{s.Customer.Name} ({s.Customer.Code})"),
+                ("Sector", s.Customer.Sector.ToString()),
+                ("As of", Stamp(s.AsOf)),
+                ("Issued by", s.Issuer),
+                ("Evidence", checkRun),
+                ("Verification code", s.VerificationCode),
+                ("Verify at", verifyUrl),
+            ];
+            const double labelWidth = 92;
+            var valueWidth = ContentWidth - labelWidth - qrSize - 20;
+            foreach (var (label, value) in facts)
+            {
+                g.DrawString(label, Type.Cell, Ink.Muted, Left, _y, XStringFormats.TopLeft);
+                foreach (var l in Wrap(value, label == "Verification code" ? Type.CellBold : Type.Cell, valueWidth, 3))
+                {
+                    g.DrawString(l, label == "Verification code" ? Type.CellBold : Type.Cell, Ink.Text, Left + labelWidth, _y, XStringFormats.TopLeft);
+                    _y += 11;
+                }
+
+                _y += 2;
+                g.DrawLine(Ink.Rule, Left, _y - 1.5, Left + labelWidth + valueWidth, _y - 1.5);
+                _y += 1.5;
+            }
+
+            QrCode(g, verifyUrl, Right - qrSize, factsTop + 14, qrSize);
+            g.DrawString("Scan to verify", Type.CellSmall, Ink.Muted, new XRect(Right - qrSize, factsTop + 14 + qrSize + 2, qrSize, 9), XStringFormats.TopCenter);
+            _y = Math.Max(_y, factsTop + qrSize + 30) + 4;
+            var how = $"This document is digitally signed (PKCS#7, SHA-256); a PDF reader shows the signature and whether the file changed since signing. "
+                + $"Anyone holding it can confirm it is authentic and still current at {verifyUrl}, or by uploading the file there: "
+                + "its SHA-256 is compared with the one recorded when it was issued.";
+            foreach (var l in Wrap(how, Type.CellSmall, ContentWidth, 4))
+            {
+                g.DrawString(l, Type.CellSmall, Ink.Muted, Left, _y, XStringFormats.TopLeft);
+                _y += 9;
+            }
+
+            _y += 14;
+
+            // Summary by impact level.
+            Ensure(40 + 16 * (s.Summary.Count + 1));
+            Heading("Summary by impact level", numbered: false);
+            Table(
+            [
+                new("Impact level", 80), new("Workloads", 60, true), new("Bindings", 60, true), new("Compliant", 70, true),
+                new("With waivers", 75, true), new("Not compliant", 75, true), new("Open findings", ContentWidth - 420, true),
+            ]);
+            foreach (var level in s.Summary)
+            {
+                Row(
+                [
+                    [new(Level(level.ImpactLevel), Type.CellBold, Ink.Text)],
+                    [new(level.Workloads.ToString(Invariant), Type.Cell, Ink.Text)],
+                    [new(level.Bindings.ToString(Invariant), Type.Cell, Ink.Text)],
+                    [new(level.Compliant.ToString(Invariant), Type.Cell, Ink.Green)],
+                    [new(level.CompliantWithWaivers.ToString(Invariant), Type.Cell, level.CompliantWithWaivers > 0 ? Ink.Amber : Ink.Text)],
+                    [new(level.NotCompliant.ToString(Invariant), level.NotCompliant > 0 ? Type.CellBold : Type.Cell, level.NotCompliant > 0 ? Ink.Red : Ink.Text)],
+                    [new(level.OpenFindings.ToString(Invariant), Type.Cell, Ink.Text)],
+                ]);
+            }
+
+            if (s.Summary.Count == 0)
+            {
+                Note("The customer has no workloads recorded.");
+            }
+
+            _y += 6;
+            Note("Compliant: the binding has no open finding other than a warning. Compliant with waivers: every failing rule is accepted by a "
+                + "waiver in force (section 3). Not compliant: at least one open finding that is not a warning (section 2).");
+        }
+
+        private static void QrCode(XGraphics g, string url, double x, double y, double size)
+        {
+            using var generator = new QRCodeGenerator();
+            using var data = generator.CreateQrCode(url, QRCodeGenerator.ECCLevel.M);
+            var matrix = data.ModuleMatrix;
+            var modules = matrix.Count;
+            var cell = size / modules;
+            g.DrawRectangle(Ink.White, x, y, size, size);
+            for (var row = 0; row < modules; row++)
+            {
+                var bits = matrix[row];
+                var col = 0;
+                while (col < modules)
+                {
+                    if (!bits[col])
+                    {
+                        col++;
+                        continue;
+                    }
+
+                    var start = col;
+                    while (col < modules && bits[col])
+                    {
+                        col++;
+                    }
+
+                    // Runs of dark modules as one rectangle, slightly overlapping so no hairlines show between rows.
+                    g.DrawRectangle(Ink.Black, x + start * cell, y + row * cell, (col - start) * cell, cell + 0.05);
+                }
+            }
+        }
+
+        // ---------- Sections ----------
+
+        private int _section;
+
+        private void Heading(string title, bool numbered = true)
+        {
+            // A heading never ends a page: keep room for its note, the table header and a first row.
+            Ensure(120);
+            if (_y > Top + 1)
+            {
+                _y += 10;
+            }
+
+            var text = numbered ? $"{++_section}. {title}" : title;
+            Gfx.DrawString(text, Type.Heading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
+            _y += 20;
+        }
+
+        private void Note(string text)
+        {
+            foreach (var l in Wrap(text, Type.Italic, ContentWidth, 8))
+            {
+                Ensure(13);
+                Gfx.DrawString(l, Type.Italic, Ink.Muted, Left, _y, XStringFormats.TopLeft);
+                _y += 13;
+            }
+
+            _y += 4;
+        }
+
+        public void Workloads(AttestationSnapshot s)
+        {
+            NewPage();
+            Heading("Workloads and model bindings");
+            Note("Every workload of the customer with each model binding in force at the as-of time, its status and the rules it breaks. "
+                + "A binding is compliant when it has no open finding other than a warning.");
+            Table(
+            [
+                new("Model and host model id", 195), new("Hosting · region", 104), new("Usage", 58), new("Lifecycle", 48),
+                new("Status", ContentWidth - 405),
+            ]);
+            foreach (var w in s.Workloads)
+            {
+                var band = $"{w.Name}";
+                var detail = $"{Level(w.ImpactLevel)}  ·  {Categories(w.DataCategories)}  ·  {w.Environment}  ·  owner {w.Owner}";
+                var rows = w.Bindings.Count == 0 ? 1 : 1 + Math.Min(1, w.Bindings.Count);
+                BandRow(band, detail, minFollowing: rows * 22);
+                if (w.Bindings.Count == 0)
+                {
+                    Row([[new("No model binding in force.", Type.Cell, Ink.Muted)], [], [], [], []]);
+                    continue;
+                }
+
+                foreach (var b in w.Bindings)
+                {
+                    var findings = b.Findings.Count == 0
+                        ? (Text?)null
+                        : new Text(string.Join("; ", b.Findings.Select(f => f.Status == FindingStatus.Waived ? $"{Words(f.Rule.ToString())} (waived)" : Words(f.Rule.ToString()))),
+                            Type.CellSmall, Ink.Muted);
+                    Text[] status = findings is { } ft
+                        ? [new(ShortLabel(b.Status), Type.CellBold, Colour(b.Status)), ft]
+                        : [new(ShortLabel(b.Status), Type.CellBold, Colour(b.Status))];
+                    Row(
+                    [
+                        [new(b.Model.DisplayName, Type.CellBold, Ink.Text), new(b.Model.HostModelId, Type.CellSmall, Ink.Muted)],
+                        [new(b.Model.Hosting, Type.Cell, Ink.Text), new(b.Model.Region, Type.CellSmall, Ink.Muted)],
+                        [new(Words(b.Usage.ToString()), Type.Cell, Ink.Text)],
+                        [new(b.Model.Lifecycle.ToString(), Type.Cell, b.Model.Lifecycle == ModelLifecycle.Active ? Ink.Text : Ink.Amber)],
+                        status,
+                    ]);
+                }
+            }
+        }
+
+        public void Findings(AttestationSnapshot s)
+        {
+            Heading("Open and waived findings");
+            var rows = s.Workloads.SelectMany(w => w.Bindings.SelectMany(b => b.Findings.Select(f => (w, b, f)))).ToList();
+            if (rows.Count == 0)
+            {
+                Note("No binding has an open or waived finding.");
+                return;
+            }
+
+            Note("Each rule a binding breaks, as the check run recorded it. Waived findings are accepted by a waiver in force (section 3).");
+            Table(
+            [
+                new("Workload · model", 172), new("Rule", 72), new("Severity", 42), new("Status", 38), new("Detail", ContentWidth - 382),
+                new("First seen", 58),
+            ]);
+            foreach (var (w, b, f) in rows)
+            {
+                var severityBrush = f.Severity >= Severity.High ? Ink.Red : f.Severity == Severity.Warning ? Ink.Muted : Ink.Amber;
+                Row(
+                [
+                    [new(w.Name, Type.CellBold, Ink.Text), new(b.Model.HostModelId, Type.CellSmall, Ink.Muted)],
+                    [new(Words(f.Rule.ToString()), Type.Cell, Ink.Text)],
+                    [new(f.Severity.ToString(), Type.CellBold, severityBrush)],
+                    [new(f.Status.ToString(), Type.Cell, f.Status == FindingStatus.Waived ? Ink.Amber : Ink.Text)],
+                    [new(f.Detail, Type.CellSmall, Ink.Text)],
+                    [new(Day(f.FirstSeen), Type.Cell, Ink.Text)],
+                ]);
+            }
+        }
+
+        public void Waivers(AttestationSnapshot s)
+        {
+            Heading("Waivers in force");
+            if (s.Waivers.Count == 0)
+            {
+                Note("No waiver is in force.");
+                return;
+            }
+
+            Table(
+            [
+                new("Workload · model", 140), new("Rule", 80), new("Justification", ContentWidth - 360), new("Granted", 70), new("Expires", 70),
+            ]);
+            foreach (var v in s.Waivers)
+            {
+                Row(
+                [
+                    [new(v.Workload, Type.CellBold, Ink.Text), new(v.HostModelId, Type.CellSmall, Ink.Muted)],
+                    [new(Words(v.Rule.ToString()), Type.Cell, Ink.Text)],
+                    [new(v.Justification, Type.CellSmall, Ink.Text)],
+                    [new(Day(v.GrantedAt), Type.Cell, Ink.Text), new(v.GrantedBy, Type.CellSmall, Ink.Muted)],
+                    [new(Day(v.ExpiresAt), Type.CellBold, Ink.Text)],
+                ]);
+            }
+        }
+
+        public void TransitionPlans(AttestationSnapshot s)
+        {
+            Heading("Transition plans");
+            if (s.TransitionPlans.Count == 0)
+            {
+                Note("No transition plan is recorded for this customer.");
+                return;
+            }
+
+            Table(
+            [
+                new("Workload · current model", 150), new("Target model", ContentWidth - 345), new("Owner", 75), new("Target date", 65),
+                new("Status", 55),
+            ]);
+            foreach (var p in s.TransitionPlans)
+            {
+                Row(
+                [
+                    [new(p.Workload, Type.CellBold, Ink.Text), new(p.FromHostModelId, Type.CellSmall, Ink.Muted)],
+                    [new(p.TargetDisplayName, Type.Cell, Ink.Text), new(p.TargetHostModelId, Type.CellSmall, Ink.Muted)],
+                    [new(p.Owner, Type.Cell, Ink.Text)],
+                    [new(Day(p.TargetDate), Type.CellBold, Ink.Text)],
+                    [new(Words(p.Status.ToString()), Type.Cell, p.Status == TransitionStatus.Done ? Ink.Green : Ink.Text)],
+                ]);
+            }
+        }
+
+        public void Approvals(AttestationSnapshot s)
+        {
+            Heading("Approvals relied on");
+            if (s.Approvals.Count == 0)
+            {
+                Note("No approval in force covers the models bound for this customer.");
+                return;
+            }
+
+            Note("Approvals in force at the as-of time for the models bound to this customer's workloads and within its scope.");
+            Table(
+            [
+                new("Model", 185), new("Up to", 32), new("Data categories", 92), new("Usages", 72), new("Valid", ContentWidth - 436),
+                new("Approved by", 55),
+            ]);
+            foreach (var a in s.Approvals)
+            {
+                var valid = a.ValidUntil is { } until ? $"{Day(a.ValidFrom)} – {Day(until)}" : $"from {Day(a.ValidFrom)}";
+                Text[] model = a.Conditions is { Length: > 0 } conditions
+                    ? [new(a.HostModelId, Type.Cell, Ink.Text), new($"Conditions: {conditions}", Type.CellSmall, Ink.Muted)]
+                    : [new(a.HostModelId, Type.Cell, Ink.Text)];
+                Row(
+                [
+                    model,
+                    [new(Level(a.MaxImpactLevel), Type.CellBold, Ink.Text)],
+                    [new(a.DataCategories.Count == 0 ? "—" : string.Join(", ", a.DataCategories.Select(CategoryName)), Type.CellSmall, Ink.Text)],
+                    [new(a.Usages.Count == 0 ? "—" : string.Join(", ", a.Usages.Select(u => Words(u.ToString()))), Type.CellSmall, Ink.Text)],
+                    [new(valid, Type.CellSmall, Ink.Text)],
+                    [new(a.DecidedBy ?? "—", Type.Cell, Ink.Text), new(a.DecidedAt is { } at ? Day(at) : "", Type.CellSmall, Ink.Muted)],
+                ]);
+            }
+        }
+
+        // ---------- Table primitives ----------
+
+        private void Table(Column[] columns)
+        {
+            _columns = columns;
+            _stripe = false;
+            Ensure(HeaderHeight + 48);
+            Header();
+        }
+
+        private const double HeaderHeight = 17;
+
+        private void Header()
+        {
+            var g = Gfx;
+            g.DrawRectangle(Ink.Navy, Left, _y, ContentWidth, HeaderHeight);
+            var x = Left;
+            foreach (var c in _columns)
+            {
+                var rect = new XRect(x + CellPad, _y + 4.5, c.Width - 2 * CellPad, 10);
+                g.DrawString(c.Header, Type.CellBold, Ink.White, rect, c.AlignRight ? XStringFormats.TopRight : XStringFormats.TopLeft);
+                x += c.Width;
+            }
+
+            _y += HeaderHeight;
+        }
+
+        private void BreakIfNeeded(double height)
+        {
+            if (_y + height > Bottom)
+            {
+                NewPage();
+                Header();
+                _stripe = false;
+            }
+        }
+
+        private void BandRow(string title, string detail, double minFollowing)
+        {
+            var detailLines = Wrap(detail, Type.CellSmall, ContentWidth - 2 * CellPad - Measure.Width(title, Type.CellBold) - 16, 2);
+            var height = 6 + Math.Max(Measure.Height(Type.CellBold), detailLines.Count * Measure.Height(Type.CellSmall)) + 4;
+            BreakIfNeeded(height + minFollowing);
+            var g = Gfx;
+            g.DrawRectangle(Ink.Band, Left, _y, ContentWidth, height);
+            g.DrawString(title, Type.CellBold, Ink.Navy, Left + CellPad, _y + 5, XStringFormats.TopLeft);
+            var y = _y + 5.8;
+            foreach (var l in detailLines)
+            {
+                g.DrawString(l, Type.CellSmall, Ink.Text, new XRect(Left, y, ContentWidth - CellPad, 9), XStringFormats.TopRight);
+                y += Measure.Height(Type.CellSmall);
+            }
+
+            _y += height;
+            _stripe = false;
+        }
+
+        private void Row(Text[][] cells)
+        {
+            // Lay out every cell first: the row is as tall as its tallest cell.
+            Span<double> heights = stackalloc double[cells.Length];
+            var laidOut = new List<(string Line, XFont Font, XBrush Brush)>[cells.Length];
+            double rowHeight = 0;
+            for (var i = 0; i < cells.Length; i++)
+            {
+                var width = _columns[i].Width - 2 * CellPad;
+                var lines = new List<(string, XFont, XBrush)>(2);
+                double h = 0;
+                foreach (var text in cells[i])
+                {
+                    foreach (var l in Wrap(text.Value, text.Font, width))
+                    {
+                        lines.Add((l, text.Font, text.Brush));
+                        h += Measure.Height(text.Font);
+                    }
+                }
+
+                laidOut[i] = lines;
+                heights[i] = h;
+                rowHeight = Math.Max(rowHeight, h);
+            }
+
+            rowHeight += 2 * CellPad + 1;
+            BreakIfNeeded(rowHeight);
+            var g = Gfx;
+            if (_stripe)
+            {
+                g.DrawRectangle(Ink.Stripe, Left, _y + 0.4, ContentWidth, rowHeight - 0.4);
+            }
+
+            _stripe = !_stripe;
+            var x = Left;
+            for (var i = 0; i < cells.Length; i++)
+            {
+                var column = _columns[i];
+                var y = _y + CellPad + 0.5;
+                foreach (var (line, font, brush) in laidOut[i])
+                {
+                    if (column.AlignRight)
+                    {
+                        g.DrawString(line, font, brush, new XRect(x + CellPad, y, column.Width - 2 * CellPad, font.Size + 2), XStringFormats.TopRight);
+                    }
+                    else
+                    {
+                        g.DrawString(line, font, brush, x + CellPad, y, XStringFormats.TopLeft);
+                    }
+
+                    y += Measure.Height(font);
+                }
+
+                x += column.Width;
+            }
+
+            _y += rowHeight;
+            g.DrawLine(Ink.Rule, Left, _y, Right, _y);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+using System.Linq.Expressions;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Compliance.Data;
+using Compliance.Domain;
+using Compliance.Web.Auth;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Web.Features.Attestations;
+
+/// <summary>Which attestations a caller may see: all (staff), one customer's, or none.</summary>
+public readonly record struct AttestationScope(bool All, int? CustomerId)
+{
+    public static AttestationScope Everything => new(true, null);
+
+    public static AttestationScope Nothing => new(false, null);
+
+    public static AttestationScope OfCustomer(int customerId) => new(false, customerId);
+
+    public bool Allows(int customerId) => All || CustomerId == customerId;
+}
+
+public sealed record AttestationRow(
+    int Id, int CustomerId, string CustomerCode, string CustomerName, string VerificationCode, DateTime IssuedAt, DateTime AsOf,
+    string IssuedBy, AttestationStatus Status, bool IsDevelopmentCopy, string PdfSha256, int? SupersededById,
+    DateTime? WithdrawnAt, string? WithdrawnBy, string? WithdrawalReason, int Downloads);
+
+public sealed record AttestationDownloadRow(string DownloadedBy, DateTime At, string Format);
+
+/// <summary>What <c>/verify</c> says about a code.</summary>
+public sealed record AttestationVerification(
+    string VerificationCode, AttestationStatus Status, string CustomerName, string IssuedBy, DateTime IssuedAt, DateTime AsOf,
+    string PdfSha256, string SnapshotSha256, bool IsDevelopmentCopy, string? SupersededByCode, DateTime? WithdrawnAt, string? WithdrawalReason);
+
+/// <summary>The outcome of comparing an uploaded PDF with the stored one.</summary>
+public sealed record PdfVerification(bool Matches, string UploadedSha256, AttestationVerification? Attestation);
+
+/// <summary>A stored file of an attestation, ready to send.</summary>
+public sealed record AttestationFile(int Id, string FileName, string ContentType, byte[] Content);
+
+/// <summary>
+/// Issues, supersedes, withdraws, verifies and serves attestations. The snapshot, the PDF and their
+/// hashes are written once, on issue; no method here changes them, and every save passes
+/// <see cref="EnsureImmutable"/>, which refuses any change to them.
+/// </summary>
+public sealed class AttestationService(
+    IDbContextFactory<ComplianceDb> dbFactory,
+    SnapshotBuilder snapshots,
+    AttestationCertificateSource certificates,
+    IOptions<AttestationOptions> options,
+    TimeProvider clock,
+    ILogger<AttestationService> log)
+{
+    public const string ScheduledIssuer = "system:scheduled-attestation";
+    public const long MaxUploadBytes = 20 * 1024 * 1024;
+
+    /// <summary>Unambiguous to read aloud and type: no 0/O, 1/I/L.</summary>
+    private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    private static readonly string[] ImmutableProperties =
+    [
+        nameof(Attestation.SnapshotJson), nameof(Attestation.SnapshotSha256), nameof(Attestation.Pdf), nameof(Attestation.PdfSha256),
+        nameof(Attestation.VerificationCode), nameof(Attestation.CustomerId), nameof(Attestation.Statement), nameof(Attestation.IssuedBy),
+        nameof(Attestation.IssuedAt), nameof(Attestation.AsOf), nameof(Attestation.CheckRunId), nameof(Attestation.IsDevelopmentCopy),
+    ];
+
+    public string VerifyUrl(string code) => $"{options.Value.BaseUrl.TrimEnd('/')}/verify/{code}";
+
+    /// <summary>Builds the snapshot, renders and signs the PDF, stores both and supersedes the customer's current attestation.</summary>
+    public async Task<AttestationRow> IssueAsync(int customerId, string issuer, string? statement = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(issuer);
+        statement = string.IsNullOrWhiteSpace(statement) ? options.Value.DefaultStatement : statement.Trim();
+        if (statement.Length > 4000)
+        {
+            throw new ArgumentException("The statement is longer than 4,000 characters.", nameof(statement));
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var asOf = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        var code = await NewCodeAsync(ct);
+        var snapshot = await snapshots.BuildAsync(customerId, asOf, issuer, statement, code, ct);
+        var json = snapshot.ToJson();
+        var snapshotSha = AttestationSnapshot.Sha256(json);
+        var certificate = certificates.Get();
+        var document = AttestationPdf.Render(snapshot, snapshotSha, VerifyUrl(code), certificate.IsDevelopment);
+        var pdf = AttestationSigner.SignAndSave(document, certificate, code, issuer);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.As(issuer, $"Attestation {code} issued");
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var attestation = new Attestation
+        {
+            CustomerId = customerId, VerificationCode = code, Statement = statement, IssuedBy = issuer, IssuedAt = now, AsOf = asOf,
+            CheckRunId = snapshot.CheckRun?.Id, SnapshotJson = json, SnapshotSha256 = snapshotSha, Pdf = pdf,
+            PdfSha256 = AttestationSnapshot.Sha256(pdf), IsDevelopmentCopy = certificate.IsDevelopment, Status = AttestationStatus.Current,
+        };
+        db.Attestations.Add(attestation);
+        await SaveAsync(db, ct);
+
+        var previous = await db.Attestations
+            .Where(a => a.CustomerId == customerId && a.Status == AttestationStatus.Current && a.Id != attestation.Id)
+            .ToListAsync(ct);
+        foreach (var old in previous)
+        {
+            old.Status = AttestationStatus.Superseded;
+            old.SupersededById = attestation.Id;
+        }
+
+        db.As(issuer, $"Superseded by attestation {code}");
+        await SaveAsync(db, ct);
+        await transaction.CommitAsync(ct);
+        log.LogInformation("Attestation {Code} issued for customer {CustomerId} by {Issuer}: {Result}, {Bindings} bindings, {Bytes} bytes",
+            code, customerId, issuer, snapshot.Result, snapshot.CountBindings(), pdf.Length);
+        return (await ListAsync(AttestationScope.Everything, customerId, ct)).First(r => r.Id == attestation.Id);
+    }
+
+    /// <summary>Issues every customer's attestation (the monthly job), superseding each previous one.</summary>
+    public async Task<int> IssueMonthlyAsync(CancellationToken ct)
+    {
+        List<int> customerIds;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            customerIds = await db.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        }
+
+        // One customer's failure does not keep the others from their attestation; the job still fails so it is seen and retried.
+        var issued = 0;
+        var failures = new List<Exception>();
+        foreach (var id in customerIds)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                await IssueAsync(id, ScheduledIssuer, null, ct);
+                issued++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "The scheduled attestation for customer {CustomerId} failed", id);
+                failures.Add(e);
+            }
+        }
+
+        return failures.Count == 0 ? issued
+            : throw new AggregateException($"{failures.Count} of {customerIds.Count} scheduled attestations failed.", failures);
+    }
+
+    /// <summary>Withdraws an attestation; the reason is required and recorded. The content stays as issued.</summary>
+    public async Task WithdrawAsync(int id, string by, string reason, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("A reason is required to withdraw an attestation.", nameof(reason));
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var attestation = await db.Attestations.SingleOrDefaultAsync(a => a.Id == id, ct)
+            ?? throw new KeyNotFoundException($"There is no attestation {id}.");
+        if (attestation.Status == AttestationStatus.Withdrawn)
+        {
+            throw new InvalidOperationException($"Attestation {attestation.VerificationCode} is already withdrawn.");
+        }
+
+        attestation.Status = AttestationStatus.Withdrawn;
+        attestation.WithdrawnAt = clock.GetUtcNow().UtcDateTime;
+        attestation.WithdrawnBy = by;
+        attestation.WithdrawalReason = reason.Trim();
+        db.As(by, reason.Trim());
+        await SaveAsync(db, ct);
+        log.LogInformation("Attestation {Code} withdrawn by {User}", attestation.VerificationCode, by);
+    }
+
+    public async Task<AttestationVerification?> VerifyAsync(string code, CancellationToken ct = default)
+    {
+        if (NormaliseCode(code) is not { } normalised)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Verifications(db, a => a.VerificationCode == normalised).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Compares the uploaded PDF's SHA-256 with the stored one: of the code given, or of any attestation when none is.</summary>
+    public async Task<PdfVerification> VerifyPdfAsync(string? code, byte[] pdf, CancellationToken ct = default)
+    {
+        var sha = AttestationSnapshot.Sha256(pdf);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!string.IsNullOrWhiteSpace(code))
+        {
+            var byCode = NormaliseCode(code) is { } normalised
+                ? await Verifications(db, a => a.VerificationCode == normalised).FirstOrDefaultAsync(ct)
+                : null;
+            return new PdfVerification(byCode is not null && CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(byCode.PdfSha256), System.Text.Encoding.ASCII.GetBytes(sha)), sha, byCode);
+        }
+
+        var byHash = await Verifications(db, a => a.PdfSha256 == sha).FirstOrDefaultAsync(ct);
+        return new PdfVerification(byHash is not null, sha, byHash);
+    }
+
+    public async Task<List<AttestationRow>> ListAsync(AttestationScope scope, int? customerId = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Scoped(db, scope);
+        if (customerId is { } id)
+        {
+            query = query.Where(a => a.CustomerId == id);
+        }
+
+        return await query.OrderByDescending(a => a.IssuedAt).ThenByDescending(a => a.Id)
+            .Select(a => new AttestationRow(a.Id, a.CustomerId, a.Customer!.Code, a.Customer.Name, a.VerificationCode, a.IssuedAt, a.AsOf,
+                a.IssuedBy, a.Status, a.IsDevelopmentCopy, a.PdfSha256, a.SupersededById, a.WithdrawnAt, a.WithdrawnBy, a.WithdrawalReason,
+                db.AttestationDownloads.Count(d => d.AttestationId == a.Id)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The PDF or JSON of an attestation the scope may see; null otherwise (callers answer 404, so ids don't leak).</summary>
+    public async Task<AttestationFile?> GetFileAsync(int id, string format, AttestationScope scope, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Scoped(db, scope).Where(a => a.Id == id);
+        return format switch
+        {
+            "pdf" => await query.Select(a => new AttestationFile(a.Id, $"attestation-{a.Customer!.Code}-{a.VerificationCode}.pdf", "application/pdf", a.Pdf))
+                .FirstOrDefaultAsync(ct),
+            "json" => await query.Select(a => new { a.Id, a.Customer!.Code, a.VerificationCode, a.SnapshotJson }).FirstOrDefaultAsync(ct) is { } j
+                ? new AttestationFile(j.Id, $"attestation-{j.Code}-{j.VerificationCode}.json", "application/json",
+                    System.Text.Encoding.UTF8.GetBytes(j.SnapshotJson))
+                : null,
+            _ => throw new ArgumentException("The format is pdf or json.", nameof(format)),
+        };
+    }
+
+    public async Task RecordDownloadAsync(int attestationId, string who, string format, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.AttestationDownloads.Add(new AttestationDownload
+        {
+            AttestationId = attestationId, DownloadedBy = who, At = clock.GetUtcNow().UtcDateTime, Format = format,
+        });
+        db.As(who);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<List<AttestationDownloadRow>> DownloadsAsync(int attestationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AttestationDownloads.AsNoTracking().Where(d => d.AttestationId == attestationId)
+            .OrderByDescending(d => d.At).ThenByDescending(d => d.Id)
+            .Select(d => new AttestationDownloadRow(d.DownloadedBy, d.At, d.Format))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Staff see every attestation; a customer sees its own organisation's (the customer claim names
+    /// <see cref="Customer.Code"/>); anyone else, or a customer whose code is unknown, sees none.
+    /// </summary>
+    public async Task<AttestationScope> ScopeForAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (user.IsInRole(Roles.ComplianceOfficer) || user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Auditor))
+        {
+            return AttestationScope.Everything;
+        }
+
+        if (!user.IsInRole(Roles.Customer) || user.FindFirst(options.Value.CustomerClaim)?.Value is not { Length: > 0 } code)
+        {
+            return AttestationScope.Nothing;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await db.Customers.AsNoTracking().Where(c => c.Code == code).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+        return id is { } customerId ? AttestationScope.OfCustomer(customerId) : AttestationScope.Nothing;
+    }
+
+    /// <summary>Turns user input into <c>XXXX-XXXX-XXXX</c>, or null when it cannot be a code.</summary>
+    public static string? NormaliseCode(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return null;
+        }
+
+        Span<char> chars = stackalloc char[12];
+        var n = 0;
+        foreach (var c in input)
+        {
+            if (c is '-' or ' ')
+            {
+                continue;
+            }
+
+            var upper = char.ToUpperInvariant(c);
+            if (n == 12 || !CodeAlphabet.Contains(upper))
+            {
+                return null;
+            }
+
+            chars[n++] = upper;
+        }
+
+        return n == 12 ? $"{chars[..4]}-{chars[4..8]}-{chars[8..]}" : null;
+    }
+
+    /// <summary>
+    /// Refuses a save that would change or delete an issued attestation's content: only status,
+    /// supersession and withdrawal fields may change after issue.
+    /// </summary>
+    public static void EnsureImmutable(ChangeTracker changes)
+    {
+        foreach (var entry in changes.Entries<Attestation>())
+        {
+            if (entry.State == EntityState.Deleted)
+            {
+                throw new InvalidOperationException($"Attestation {entry.Entity.VerificationCode} cannot be deleted; withdraw it instead.");
+            }
+
+            if (entry.State == EntityState.Modified
+                && ImmutableProperties.FirstOrDefault(p => entry.Property(p).IsModified) is { } property)
+            {
+                throw new InvalidOperationException(
+                    $"Attestation {entry.Entity.VerificationCode} is immutable: {property} cannot change. Issue a new attestation instead.");
+            }
+        }
+    }
+
+    private static async Task SaveAsync(ComplianceDb db, CancellationToken ct)
+    {
+        db.ChangeTracker.DetectChanges();
+        EnsureImmutable(db.ChangeTracker);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static IQueryable<Attestation> Scoped(ComplianceDb db, AttestationScope scope)
+    {
+        var query = db.Attestations.AsNoTracking();
+        return scope.All ? query
+            : scope.CustomerId is { } id ? query.Where(a => a.CustomerId == id)
+            : query.Where(a => false);
+    }
+
+    private static IQueryable<AttestationVerification> Verifications(ComplianceDb db, Expression<Func<Attestation, bool>> where) =>
+        db.Attestations.AsNoTracking().Where(where).Select(a => new AttestationVerification(
+            a.VerificationCode, a.Status, a.Customer!.Name, a.IssuedBy, a.IssuedAt, a.AsOf, a.PdfSha256, a.SnapshotSha256, a.IsDevelopmentCopy,
+            db.Attestations.Where(n => n.Id == a.SupersededById).Select(n => n.VerificationCode).FirstOrDefault(),
+            a.WithdrawnAt, a.WithdrawalReason));
+
+    private async Task<string> NewCodeAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        while (true)
+        {
+            var chars = RandomNumberGenerator.GetItems<char>(CodeAlphabet, 12);
+            var code = $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}";
+            if (!await db.Attestations.AnyAsync(a => a.VerificationCode == code, ct))
+            {
+                return code;
+            }
+        }
+    }
+}

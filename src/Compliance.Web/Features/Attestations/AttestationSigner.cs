@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.Signatures;
+
+namespace Compliance.Web.Features.Attestations;
+
+/// <summary>Configuration under <c>Attestations</c>.</summary>
+public sealed class AttestationOptions
+{
+    public const string Section = "Attestations";
+
+    /// <summary>Public address of the app, printed in the PDF and its QR code as <c>{BaseUrl}/verify/{code}</c>.</summary>
+    public string BaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>Where the development certificate lives; default: the folder beside the SQLite database.</summary>
+    public string? DataFolder { get; set; }
+
+    public CertificateOptions Certificate { get; set; } = new();
+
+    /// <summary>The claim naming a customer's organisation (<c>Oidc:CustomerClaim</c>, default <c>customer_id</c>).</summary>
+    public string CustomerClaim { get; set; } = "customer_id";
+
+    /// <summary>Cron expression of the monthly attestation job (Hangfire).</summary>
+    public string Schedule { get; set; } = "0 6 1 * *";
+
+    /// <summary>The statement printed when the issuer gives none.</summary>
+    public string DefaultStatement { get; set; } =
+        "We attest that, as of the time stated, the workloads listed in this document are all of the customer's workloads that use AI "
+        + "models, that the model bindings listed are all of the bindings in force, and that the compliance status of each was "
+        + "determined against the approvals, restrictions and waivers in force at that time, as recorded in our compliance inventory.";
+
+    public sealed class CertificateOptions
+    {
+        /// <summary>PFX file with the organisation's signing certificate and private key.</summary>
+        public string? Path { get; set; }
+
+        public string? Password { get; set; }
+    }
+}
+
+/// <summary>The certificate attestations are signed with, and whether it is the self-signed development one.</summary>
+public sealed class AttestationCertificate(X509Certificate2 certificate, bool isDevelopment) : IDisposable
+{
+    public const string DevelopmentSubject = "CN=AI Model Compliance Development Signing";
+    public const string DevelopmentFile = "attestation-signing.dev.pfx";
+
+    public X509Certificate2 Certificate { get; } = certificate;
+
+    public bool IsDevelopment { get; } = isDevelopment;
+
+    /// <summary>
+    /// The configured PFX; otherwise (outside Production) the development certificate in
+    /// <paramref name="dataFolder"/>, created on first use with a random password kept beside it (mode 600).
+    /// </summary>
+    public static AttestationCertificate Load(AttestationOptions options, string dataFolder, bool isProduction)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Certificate.Path))
+        {
+            var path = options.Certificate.Path;
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"Attestations:Certificate:Path names '{path}', which does not exist.");
+            }
+
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, options.Certificate.Password, X509KeyStorageFlags.EphemeralKeySet);
+            if (!certificate.HasPrivateKey)
+            {
+                throw new InvalidOperationException($"The attestation signing certificate '{path}' has no private key.");
+            }
+
+            return new AttestationCertificate(certificate, isDevelopment: false);
+        }
+
+        if (isProduction)
+        {
+            throw new InvalidOperationException(ProductionWithoutCertificate);
+        }
+
+        return new AttestationCertificate(LoadOrCreateDevelopment(dataFolder), isDevelopment: true);
+    }
+
+    public const string ProductionWithoutCertificate =
+        "Attestations:Certificate:Path is empty. In Production attestations are signed with the organisation's certificate: "
+        + "set Attestations:Certificate:Path to its PFX file and Attestations:Certificate:Password to its password.";
+
+    private static X509Certificate2 LoadOrCreateDevelopment(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var pfxPath = Path.Combine(folder, DevelopmentFile);
+        var passwordPath = pfxPath + ".password";
+        if (!File.Exists(pfxPath) || !File.Exists(passwordPath))
+        {
+            Create(pfxPath, passwordPath);
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(pfxPath, File.ReadAllText(passwordPath).Trim(), X509KeyStorageFlags.EphemeralKeySet);
+    }
+
+    private static void Create(string pfxPath, string passwordPath)
+    {
+        using var rsa = RSA.Create(3072);
+        var request = new CertificateRequest(DevelopmentSubject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var pfx = certificate.Export(X509ContentType.Pfx, password);
+
+        // Password first, then the PFX: a PFX without its password file is recreated next time.
+        WritePrivate(passwordPath, System.Text.Encoding.UTF8.GetBytes(password));
+        WritePrivate(pfxPath, pfx);
+    }
+
+    private static void WritePrivate(string path, byte[] bytes)
+    {
+        var temp = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        {
+            stream.Write(bytes);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public void Dispose() => Certificate.Dispose();
+}
+
+/// <summary>Signs a rendered attestation (PKCS#7 detached, SHA-256) and saves it to bytes.</summary>
+public static class AttestationSigner
+{
+    public static byte[] SignAndSave(PdfDocument document, AttestationCertificate certificate, string verificationCode, string issuer)
+    {
+        var options = new DigitalSignatureOptions
+        {
+            Reason = $"Attestation {verificationCode} issued by {issuer}",
+            Location = "AI Model Compliance",
+            ContactInfo = issuer,
+            AppName = AttestationPdf.Creator,
+            PageIndex = 0,
+            Rectangle = new XRect(0, 0, 0, 0),
+        };
+        DigitalSignatureHandler.ForDocument(document, new PdfSharpDefaultSigner(certificate.Certificate, PdfMessageDigestType.SHA256, null), options);
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+}

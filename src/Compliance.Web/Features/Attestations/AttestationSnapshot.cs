@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Compliance.Domain;
+
+namespace Compliance.Web.Features.Attestations;
+
+/// <summary>
+/// The frozen facts an attestation states, serialised once to JSON (camelCase, properties in
+/// declaration order) and never changed. The PDF is rendered from this alone.
+/// </summary>
+public sealed record AttestationSnapshot(
+    int SchemaVersion,
+    string VerificationCode,
+    SnapshotCustomer Customer,
+    DateTime AsOf,
+    string Issuer,
+    string Statement,
+    SnapshotCheckRun? CheckRun,
+    AttestationResult Result,
+    IReadOnlyList<SnapshotLevelSummary> Summary,
+    IReadOnlyList<SnapshotWorkload> Workloads,
+    IReadOnlyList<SnapshotWaiver> Waivers,
+    IReadOnlyList<SnapshotTransitionPlan> TransitionPlans,
+    IReadOnlyList<SnapshotApproval> Approvals)
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static AttestationSnapshot FromJson(string json) =>
+        JsonSerializer.Deserialize<AttestationSnapshot>(json, JsonOptions)
+        ?? throw new InvalidOperationException("The attestation snapshot is empty.");
+
+    /// <summary>Lower-case hex SHA-256 of the UTF-8 bytes (how snapshot and PDF hashes are stored and printed).</summary>
+    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public static string Sha256(string text) => Sha256(System.Text.Encoding.UTF8.GetBytes(text));
+
+    public int CountBindings() => Workloads.Sum(w => w.Bindings.Count);
+}
+
+public enum AttestationResult
+{
+    Compliant,
+    CompliantWithWaivers,
+    NotCompliant,
+
+    /// <summary>Overall result only: no check run had completed by the as-of time, so nothing was evaluated.</summary>
+    NotEvaluated,
+}
+
+public sealed record SnapshotCustomer(string Code, string Name, Sector Sector);
+
+public sealed record SnapshotCheckRun(int Id, DateTime StartedAt, DateTime? FinishedAt, CheckTrigger Trigger, int BindingsEvaluated);
+
+/// <summary>Counts for one impact level; the cover's table.</summary>
+public sealed record SnapshotLevelSummary(
+    ImpactLevel ImpactLevel, int Workloads, int Bindings, int Compliant, int CompliantWithWaivers, int NotCompliant, int OpenFindings);
+
+public sealed record SnapshotWorkload(
+    int Id,
+    string Name,
+    string Owner,
+    string Environment,
+    ImpactLevel ImpactLevel,
+    IReadOnlyList<DataCategories> DataCategories,
+    IReadOnlyList<SnapshotBinding> Bindings);
+
+public sealed record SnapshotBinding(
+    int Id,
+    SnapshotModel Model,
+    Usage Usage,
+    string Purpose,
+    DateTime From,
+    AttestationResult Status,
+    IReadOnlyList<SnapshotFinding> Findings);
+
+public sealed record SnapshotModel(
+    int Id, string Provider, string HostModelId, string DisplayName, string Version, string Hosting, string Region, ModelLifecycle Lifecycle);
+
+/// <summary>A finding not resolved at the time: open, or waived (then <see cref="WaiverId"/> names the waiver in force).</summary>
+public sealed record SnapshotFinding(
+    long Id, FindingRule Rule, Severity Severity, FindingStatus Status, string Detail, DateTime FirstSeen, int? WaiverId);
+
+public sealed record SnapshotWaiver(
+    int Id, long FindingId, int BindingId, string Workload, string HostModelId, FindingRule Rule,
+    string Justification, string GrantedBy, DateTime GrantedAt, DateTime ExpiresAt);
+
+public sealed record SnapshotTransitionPlan(
+    int Id, int BindingId, string Workload, string FromHostModelId, string TargetHostModelId, string TargetDisplayName,
+    string Owner, DateTime TargetDate, TransitionStatus Status);
+
+public sealed record SnapshotApproval(
+    int Id, int ModelId, string HostModelId, ImpactLevel MaxImpactLevel, IReadOnlyList<DataCategories> DataCategories,
+    IReadOnlyList<Usages> Usages, IReadOnlyList<Sectors> Sectors, bool CustomerSpecific, DateTime ValidFrom, DateTime? ValidUntil,
+    string? Conditions, string? DecidedBy, DateTime? DecidedAt);

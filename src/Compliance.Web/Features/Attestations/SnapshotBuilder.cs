@@ -1,0 +1,152 @@
+using Compliance.Data;
+using Compliance.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Attestations;
+
+/// <summary>
+/// Reads one customer's inventory and compliance state at a time into an <see cref="AttestationSnapshot"/>.
+/// Every query is scoped to the customer and read-only. A binding's status comes from the findings the
+/// check run recorded: an open finding that is not a warning makes it not compliant; a finding waived by a
+/// waiver in force makes it compliant with waivers.
+/// </summary>
+public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
+{
+    public async Task<AttestationSnapshot> BuildAsync(
+        int customerId, DateTime asOf, string issuer, string statement, string verificationCode, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new SnapshotCustomer(c.Code, c.Name, c.Sector))
+            .SingleOrDefaultAsync(ct) ?? throw new KeyNotFoundException($"There is no customer {customerId}.");
+
+        var checkRun = await db.CheckRuns.AsNoTracking()
+            .Where(r => r.Status == CheckRunStatus.Succeeded && r.StartedAt <= asOf)
+            .OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id)
+            .Select(r => new SnapshotCheckRun(r.Id, r.StartedAt, r.FinishedAt, r.Trigger, r.BindingsEvaluated))
+            .FirstOrDefaultAsync(ct);
+
+        var workloads = await db.Workloads.AsNoTracking().Where(w => w.CustomerId == customerId)
+            .OrderByDescending(w => w.ImpactLevel).ThenBy(w => w.Name).ThenBy(w => w.Id)
+            .Select(w => new { w.Id, w.Name, w.Owner, w.Environment, w.ImpactLevel, w.DataCategories })
+            .ToListAsync(ct);
+
+        var activeBindings = db.Bindings.AsNoTracking()
+            .Where(b => b.Workload!.CustomerId == customerId && b.From <= asOf && (b.To == null || b.To > asOf));
+
+        var bindings = await activeBindings
+            .OrderBy(b => b.Model!.Provider).ThenBy(b => b.Model!.HostModelId).ThenBy(b => b.Id)
+            .Select(b => new
+            {
+                b.Id, b.WorkloadId, b.Usage, b.Purpose, b.From,
+                Model = new
+                {
+                    b.Model!.Id, b.Model.Provider, b.Model.HostModelId, b.Model.DisplayName, b.Model.Version,
+                    b.Model.Hosting, b.Model.Region, b.Model.DeprecatedOn, b.Model.RetiredOn,
+                },
+            })
+            .ToListAsync(ct);
+
+        var findings = await db.Findings.AsNoTracking()
+            .Where(f => f.Status != FindingStatus.Resolved && activeBindings.Any(b => b.Id == f.BindingId))
+            .OrderByDescending(f => f.Severity).ThenBy(f => f.Rule).ThenBy(f => f.Id)
+            .Select(f => new { f.Id, f.BindingId, f.Rule, f.Severity, f.Status, f.Detail, f.FirstSeen })
+            .ToListAsync(ct);
+
+        var waivers = await db.Waivers.AsNoTracking()
+            .Where(v => v.Finding!.Binding!.Workload!.CustomerId == customerId
+                && v.GrantedAt <= asOf && v.ExpiresAt > asOf && (v.RevokedAt == null || v.RevokedAt > asOf))
+            .OrderBy(v => v.ExpiresAt).ThenBy(v => v.Id)
+            .Select(v => new SnapshotWaiver(
+                v.Id, v.FindingId, v.Finding!.BindingId, v.Finding.Binding!.Workload!.Name, v.Finding.Binding.Model!.HostModelId,
+                v.Finding.Rule, v.Justification, v.GrantedBy, v.GrantedAt, v.ExpiresAt))
+            .ToListAsync(ct);
+
+        var plans = await db.TransitionPlans.AsNoTracking()
+            .Where(p => p.Binding!.Workload!.CustomerId == customerId && p.Status != TransitionStatus.Cancelled && p.CreatedAt <= asOf)
+            .OrderBy(p => p.TargetDate).ThenBy(p => p.Id)
+            .Select(p => new SnapshotTransitionPlan(
+                p.Id, p.BindingId, p.Binding!.Workload!.Name, p.Binding.Model!.HostModelId, p.TargetModel!.HostModelId,
+                p.TargetModel.DisplayName, p.Owner, p.TargetDate, p.Status))
+            .ToListAsync(ct);
+
+        var modelIds = bindings.Select(b => b.Model.Id).Distinct().ToList();
+        var approvals = (await db.Approvals.AsNoTracking()
+                .Where(a => modelIds.Contains(a.ModelId) && a.Status == ApprovalStatus.Approved
+                    && a.ValidFrom <= asOf && (a.ValidUntil == null || a.ValidUntil > asOf))
+                .OrderBy(a => a.Model!.HostModelId).ThenBy(a => a.Id)
+                .Select(a => new
+                {
+                    a.Id, a.ModelId, a.Model!.HostModelId, a.MaxImpactLevel, a.DataCategories, a.Usages, a.Sectors, a.CustomerIds,
+                    a.ValidFrom, a.ValidUntil, a.Conditions, a.DecidedBy, a.DecidedAt,
+                })
+                .ToListAsync(ct))
+            .Where(a => a.Sectors.Covers(customer.Sector) && (a.CustomerIds.Count == 0 || a.CustomerIds.Contains(customerId)))
+            .Select(a => new SnapshotApproval(
+                a.Id, a.ModelId, a.HostModelId, a.MaxImpactLevel, [.. a.DataCategories.Members()], [.. a.Usages.Members()],
+                [.. a.Sectors.Members()], a.CustomerIds.Count > 0, a.ValidFrom, a.ValidUntil, a.Conditions, a.DecidedBy, a.DecidedAt))
+            .ToList();
+
+        var waiverByFinding = waivers.GroupBy(v => v.FindingId).ToDictionary(g => g.Key, g => g.First().Id);
+        var findingsByBinding = findings.ToLookup(f => f.BindingId, f =>
+        {
+            // A waived finding without a waiver in force at the time counts as open.
+            int? waiverId = waiverByFinding.TryGetValue(f.Id, out var id) ? id : null;
+            var status = f.Status == FindingStatus.Waived && waiverId is null ? FindingStatus.Open : f.Status;
+            return new SnapshotFinding(f.Id, f.Rule, f.Severity, status, f.Detail, f.FirstSeen, status == FindingStatus.Waived ? waiverId : null);
+        });
+
+        var bindingsByWorkload = bindings.ToLookup(b => b.WorkloadId, b =>
+        {
+            var model = new SnapshotModel(b.Model.Id, b.Model.Provider, b.Model.HostModelId, b.Model.DisplayName, b.Model.Version,
+                b.Model.Hosting, b.Model.Region, Lifecycle(b.Model.DeprecatedOn, b.Model.RetiredOn, asOf));
+            var bindingFindings = findingsByBinding[b.Id].ToList();
+            return new SnapshotBinding(b.Id, model, b.Usage, b.Purpose, b.From, StatusOf(bindingFindings), bindingFindings);
+        });
+
+        var snapshotWorkloads = workloads
+            .Select(w => new SnapshotWorkload(w.Id, w.Name, w.Owner, w.Environment, w.ImpactLevel,
+                [.. w.DataCategories.Members()], [.. bindingsByWorkload[w.Id]]))
+            .ToList();
+
+        var summary = snapshotWorkloads.GroupBy(w => w.ImpactLevel).OrderByDescending(g => g.Key)
+            .Select(g =>
+            {
+                var all = g.SelectMany(w => w.Bindings).ToList();
+                return new SnapshotLevelSummary(g.Key, g.Count(), all.Count,
+                    all.Count(b => b.Status == AttestationResult.Compliant),
+                    all.Count(b => b.Status == AttestationResult.CompliantWithWaivers),
+                    all.Count(b => b.Status == AttestationResult.NotCompliant),
+                    all.Sum(b => b.Findings.Count(f => f.Status == FindingStatus.Open)));
+            })
+            .ToList();
+
+        // Without a completed check run there are no findings to rely on: say so rather than "compliant".
+        var result = checkRun is null ? AttestationResult.NotEvaluated : Overall(snapshotWorkloads.SelectMany(w => w.Bindings).Select(b => b.Status));
+        return new AttestationSnapshot(AttestationSnapshot.CurrentSchemaVersion, verificationCode, customer, asOf, issuer, statement,
+            checkRun, result, summary, snapshotWorkloads, waivers, plans, approvals);
+    }
+
+    public static AttestationResult StatusOf(IReadOnlyCollection<SnapshotFinding> findings) =>
+        findings.Any(f => f.Status == FindingStatus.Open && f.Severity != Severity.Warning) ? AttestationResult.NotCompliant
+        : findings.Any(f => f.Status == FindingStatus.Waived && f.Severity != Severity.Warning) ? AttestationResult.CompliantWithWaivers
+        : AttestationResult.Compliant;
+
+    public static AttestationResult Overall(IEnumerable<AttestationResult> statuses)
+    {
+        var result = AttestationResult.Compliant;
+        foreach (var status in statuses)
+        {
+            if (status > result)
+            {
+                result = status;
+            }
+        }
+
+        return result;
+    }
+
+    private static ModelLifecycle Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) =>
+        retiredOn <= at ? ModelLifecycle.Retired : deprecatedOn <= at ? ModelLifecycle.Deprecated : ModelLifecycle.Active;
+}
