@@ -36,7 +36,10 @@ public static class UiSetup
 
         // People get the not-found page; API callers keep their status code and Problem Details body.
         app.UseWhen(http => !http.Request.Path.StartsWithSegments(ApiSetup.Prefix),
-            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+
+        // Routing after the status-code pages, so a re-executed request finds the status page's endpoint.
+        app.UseRouting();
         app.UseComplianceAuth();
         app.UseAntiforgery();
         return app;

@@ -14,7 +14,7 @@ public sealed class AuthorizationCoverageTests : IClassFixture<ComplianceAppFact
     /// <summary>Routes that are anonymous on purpose.</summary>
     private static readonly string[] AnonymousRoutes =
     [
-        "/health", "/verify/{code}", "/not-found", "/Error", "/openapi/{documentName}.json",
+        "/health", "/verify", "/verify/{code}", "/verify/{Code}", "/not-found", "/status/{Code:int}", "/Error", "/openapi/{documentName}.json",
         "/account/login", "/account/logout",
         "/connect/login", "/connect/authorize", "/connect/token", "/connect/logout",
     ];
