@@ -2,6 +2,7 @@ using Compliance.Web;
 using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
+using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Inventory;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.AddComplianceAuth();
 builder.AddComplianceUi();
 builder.AddComplianceApi();
 builder.AddInventory();
+builder.AddApprovals();
 
 var app = builder.Build();
 
