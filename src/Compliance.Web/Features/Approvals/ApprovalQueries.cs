@@ -49,8 +49,18 @@ public sealed class RestrictionRow
     public string? SourceName { get; init; }
 }
 
+/// <summary>A source with its last sync and how many of its entries are in force.</summary>
+public sealed record SourceLine(int Id, string Name, ApprovalListFormat Format, string? Url, string Schedule, bool Enabled,
+    SyncStatus LastSyncStatus, DateTime? LastSyncAt, string? LastSyncError, int Approvals, int Restrictions);
+
 public static class ApprovalQueries
 {
+    public static IQueryable<SourceLine> SourceLines(this ComplianceDb db) =>
+        db.ApprovalListSources.OrderBy(s => s.Name)
+            .Select(s => new SourceLine(s.Id, s.Name, s.Format, s.Url, s.Schedule, s.Enabled, s.LastSyncStatus, s.LastSyncAt, s.LastSyncError,
+                db.Approvals.Count(a => a.SourceId == s.Id && (a.Status == ApprovalStatus.Approved || a.Status == ApprovalStatus.Expired)),
+                db.Restrictions.Count(r => r.SourceId == s.Id && r.LiftedAt == null)));
+
     public static IQueryable<ApprovalRow> ApprovalRows(this ComplianceDb db) =>
         from a in db.Approvals
         join m in db.Models on a.ModelId equals m.Id
