@@ -71,7 +71,12 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         }
         catch (Exception e)
         {
-            var reason = e is SyncFailedException or Inventory.Import.ImportException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            var reason = e switch
+            {
+                SyncFailedException or Inventory.Import.ImportException => e.Message,
+                DbUpdateConcurrencyException => "Another sync or an edit of this source was saved at the same time; this sync changed nothing. Sync again.",
+                _ => $"{e.GetType().Name}: {e.Message}",
+            };
             log.LogWarning("Sync of approval list {Source} failed: {Reason}", source.Name, reason);
             return await RecordFailureAsync(sourceId, started, reason, ct);
         }
