@@ -38,8 +38,14 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
 
     private sealed class SyncFailedException(string message) : Exception(message);
 
+    /// <summary>
+    /// The job entry point for a scheduler (Hangfire: <c>RecurringJob.AddOrUpdate&lt;ApprovalListSyncJob&gt;(id, j =&gt; j.RunAsync(sourceId, CancellationToken.None), cron)</c>).
+    /// Returns nothing, so the scheduler stores no diff; the outcome is the sync row.
+    /// </summary>
+    public async Task RunAsync(int sourceId, CancellationToken ct) => await SyncAsync(sourceId, ct);
+
     /// <summary>Syncs one source now and returns the sync row it recorded.</summary>
-    public async Task<ApprovalListSync> RunAsync(int sourceId, CancellationToken ct)
+    public async Task<ApprovalListSync> SyncAsync(int sourceId, CancellationToken ct)
     {
         var started = clock.GetUtcNow().UtcDateTime;
         ApprovalListSource source;

@@ -80,7 +80,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
 
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal((SyncStatus.Succeeded, 3, 0, 0), (sync.Status, sync.Added, sync.Changed, sync.Removed));
         await using var db = _database.Create();
@@ -106,12 +106,12 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        var first = await _job.RunAsync(sourceId, CancellationToken.None);
+        var first = await _job.SyncAsync(sourceId, CancellationToken.None);
         var before = await OwnedState(sourceId);
         await using var db0 = _database.Create();
         var eventsBefore = await db0.AuditEvents.CountAsync(e => e.Entity == "Approval" || e.Entity == "Restriction");
 
-        var second = await _job.RunAsync(sourceId, CancellationToken.None);
+        var second = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Unchanged, second.Status);
         var (_, ifNoneMatch, status) = _server.Requests[^1];
@@ -128,14 +128,14 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        await _job.RunAsync(sourceId, CancellationToken.None);
+        await _job.SyncAsync(sourceId, CancellationToken.None);
         await using var db0 = _database.Create();
         var untouched = await db0.Approvals.Where(a => a.SourceId == sourceId && a.SourceEntryKey == "A-1").Select(a => a.Version).SingleAsync();
 
         // A-2 removed, the restriction's deadline moved, A-3 added; A-1 as it was.
         _server.Publish(List([ApprovalJson("A-1", _modelA), ApprovalJson("A-3", _modelC, "IL5")],
             [RestrictionJson("R-1", "Meta").Replace("2026-03-01", "2026-04-15")]));
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal((SyncStatus.Succeeded, 1, 1, 1), (sync.Status, sync.Added, sync.Changed, sync.Removed));
         var diff = SyncDiff.Parse(sync.Diff)!;
@@ -167,7 +167,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        await _job.RunAsync(sourceId, CancellationToken.None);
+        await _job.SyncAsync(sourceId, CancellationToken.None);
         var before = await OwnedState(sourceId);
         string shaBefore;
         await using (var db0 = _database.Create())
@@ -182,7 +182,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
             "BAD_LEVEL" => List([ApprovalJson("A-1", _modelA, "IL3")], []),
             _ => list,
         });
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Failed, sync.Status);
         Assert.Contains(expected, sync.Error);
@@ -198,7 +198,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        await _job.RunAsync(sourceId, CancellationToken.None);
+        await _job.SyncAsync(sourceId, CancellationToken.None);
         var before = await OwnedState(sourceId);
         var closedPort = ClosedPort();
         await using (var db0 = _database.Create("admin"))
@@ -207,7 +207,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
             await db0.SaveChangesAsync();
         }
 
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Failed, sync.Status);
         Assert.StartsWith($"Could not reach http://127.0.0.1:{closedPort}/list", sync.Error);
@@ -223,7 +223,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         var sourceId = await AddSource(_server.ListUrl);
         _server.FailNext(2);
 
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Succeeded, sync.Status);
         Assert.Equal([503, 503, 200], _server.Requests.Select(r => r.Status));
@@ -234,7 +234,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         var sourceId = await AddSource(_server.HugeUrl);
 
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Failed, sync.Status);
         Assert.Contains("larger than the limit of 5,242,880 bytes", sync.Error);
@@ -250,7 +250,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
             """;
         var sourceId = await AddSource(null, ApprovalListFormat.Csv, Encoding.UTF8.GetBytes(csv));
 
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.True(sync.Status == SyncStatus.Succeeded, sync.Error);
         Assert.Equal(2, sync.Added);
@@ -258,7 +258,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         var approval = await db.Approvals.SingleAsync(a => a.SourceId == sourceId);
         Assert.Equal((_modelAId, ImpactLevel.IL5, DataCategories.CUI | DataCategories.ExportControlled, Usages.Inference | Usages.Agent, "Board minutes, item 4", (DateTime?)null),
             (approval.ModelId, approval.MaxImpactLevel, approval.DataCategories, approval.Usages, approval.Justification, approval.ValidUntil));
-        Assert.Equal(SyncStatus.Unchanged, (await _job.RunAsync(sourceId, CancellationToken.None)).Status);
+        Assert.Equal(SyncStatus.Unchanged, (await _job.SyncAsync(sourceId, CancellationToken.None)).Status);
     }
 
     [Fact]
@@ -271,7 +271,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
             """;
         var sourceId = await AddSource(null, ApprovalListFormat.Csv, Encoding.UTF8.GetBytes(csv));
 
-        var sync = await _job.RunAsync(sourceId, CancellationToken.None);
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Failed, sync.Status);
         Assert.Contains($"{ListName}, row 3, field 'validFrom': approval 'C-2' has validFrom '01/02/2026', which is not a date", sync.Error);
