@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
@@ -12,7 +11,7 @@ namespace Compliance.Web.Features.Approvals;
 public sealed record ApprovalListSourceInput(string Name, ApprovalListFormat Format, string? Url, byte[]? UploadedContent, string Schedule, bool Enabled = true);
 
 /// <summary>Adds and changes approval list sources (administrators) and keeps their schedules in step.</summary>
-public sealed partial class ApprovalListSourceService(IDbContextFactory<ComplianceDb> factory, IApprovalListScheduler scheduler)
+public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> factory, IApprovalListScheduler scheduler)
 {
     public async Task<Outcome<ApprovalListSource>> CreateAsync(ClaimsPrincipal by, ApprovalListSourceInput input, CancellationToken ct = default)
     {
@@ -179,11 +178,62 @@ public sealed partial class ApprovalListSourceService(IDbContextFactory<Complian
         return errors;
     }
 
-    /// <summary>A plausible five- or six-field cron expression; Hangfire checks the rest when it schedules it.</summary>
-    public static bool IsCron(string? text) =>
-        text is not null && text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 5 or 6 } parts
-        && parts.All(p => CronField().IsMatch(p));
+    private static readonly (int Min, int Max)[] CronRanges = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
+    private static readonly string[] Months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    private static readonly string[] Days = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-    [GeneratedRegex(@"^[0-9A-Za-z*/,\-?LW#]+$")]
-    private static partial Regex CronField();
+    /// <summary>
+    /// A cron expression as Hangfire reads it: five fields (minute hour day month weekday) or six with
+    /// seconds first; each field <c>*</c>, values, ranges, lists and steps within the field's range.
+    /// </summary>
+    public static bool IsCron(string? text)
+    {
+        var parts = text?.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (parts.Length is not (5 or 6))
+        {
+            return false;
+        }
+
+        var ranges = parts.Length == 6 ? [(0, 59), .. CronRanges] : CronRanges;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var names = ranges.Length - i == 2 ? Months : ranges.Length - i == 1 ? Days : null;
+            if (!parts[i].Split(',').All(item => IsCronItem(item, ranges[i], names)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsCronItem(string item, (int Min, int Max) range, string[]? names)
+    {
+        var slash = item.Split('/');
+        if (slash.Length > 2 || (slash.Length == 2 && !(int.TryParse(slash[1], out var step) && step > 0 && step <= range.Max)))
+        {
+            return false;
+        }
+
+        var body = slash[0];
+        if (body is "*" or "?")
+        {
+            return true;
+        }
+
+        var bounds = body.Split('-');
+        return bounds.Length is 1 or 2 && bounds.All(b => CronValue(b, range, names) is not null)
+            && (bounds.Length == 1 || CronValue(bounds[0], range, names) <= CronValue(bounds[1], range, names));
+    }
+
+    private static int? CronValue(string text, (int Min, int Max) range, string[]? names)
+    {
+        if (int.TryParse(text, out var n))
+        {
+            return n >= range.Min && n <= range.Max ? n : null;
+        }
+
+        var index = names is null ? -1 : Array.FindIndex(names, x => string.Equals(x, text, StringComparison.OrdinalIgnoreCase));
+        return index < 0 ? null : index + (names == Months ? 1 : 0);
+    }
 }

@@ -89,3 +89,22 @@ public sealed class ApprovalListSourceServiceTests : IAsyncLifetime
         Assert.False(await db.ApprovalListSources.AnyAsync());
     }
 }
+
+public sealed class CronTests
+{
+    [Theory]
+    [InlineData("0 * * * *", true)]
+    [InlineData("*/15 6-18 * * MON-FRI", true)]
+    [InlineData("0 6 1,15 jan,jul *", true)]
+    [InlineData("30 0 6 * * *", true)]
+    [InlineData("60 * * * *", false)]
+    [InlineData("0 24 * * *", false)]
+    [InlineData("0 * 0 * *", false)]
+    [InlineData("0 * * * * * *", false)]
+    [InlineData("every hour", false)]
+    [InlineData("5-1 * * * *", false)]
+    [InlineData("*/0 * * * *", false)]
+    [InlineData("", false)]
+    public void Cron_expressions_are_checked_field_by_field(string cron, bool valid) =>
+        Assert.Equal(valid, ApprovalListSourceService.IsCron(cron));
+}
