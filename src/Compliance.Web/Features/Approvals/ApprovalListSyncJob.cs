@@ -24,7 +24,7 @@ public sealed record SyncDiff(List<SyncDiffEntry> Added, List<SyncDiffEntry> Cha
 /// content's SHA-256 and the diff. A failure records the reason and changes no approval or restriction.
 /// Idempotent: the same content twice is a no-op. A plain class so any scheduler (Hangfire) can run it.
 /// </summary>
-public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory, IHttpClientFactory httpClients, TimeProvider clock, ILogger<ApprovalListSyncJob> log)
+public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory, IHttpClientFactory httpClients, IApprovalsChanged changed, TimeProvider clock, ILogger<ApprovalListSyncJob> log)
 {
     /// <summary>The named HttpClient that fetches lists (timeout and retries configured in <see cref="ApprovalsSetup"/>).</summary>
     public const string HttpClientName = "approval-lists";
@@ -261,6 +261,15 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         // One SaveChanges: one transaction for every entry, the sync row, the source and their audit events.
         await db.As(ActorFor(source.Name), $"Sync of list '{source.Name}' (sha256 {sha[..12]}…): +{sync.Added} ~{sync.Changed} -{sync.Removed}").SaveChangesAsync(ct);
         log.LogInformation("Synced approval list {Source}: {Added} added, {Changed} changed, {Removed} removed", source.Name, sync.Added, sync.Changed, sync.Removed);
+        if (diff.Added.Concat(diff.Changed).Concat(diff.Removed).Any(d => d.Kind == "approval"))
+        {
+            changed.ApprovalsChanged();
+        }
+
+        if (diff.Added.Concat(diff.Changed).Concat(diff.Removed).Any(d => d.Kind == "restriction"))
+        {
+            changed.RestrictionsChanged();
+        }
         return sync;
     }
 

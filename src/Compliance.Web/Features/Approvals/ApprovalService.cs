@@ -31,7 +31,7 @@ public enum Decision
 /// four-eyes (the decider is an administrator and not the requester, administrators included) and
 /// optimistic concurrency (two administrators deciding at once: one wins, the other is told who).
 /// </summary>
-public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, TimeProvider clock)
+public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock)
 {
     /// <summary>The actor the expiry job's changes are attributed to.</summary>
     public const string ExpiryActor = "system:approval-expiry";
@@ -172,6 +172,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, Tim
             return Outcome<Approval>.Invalid(Conflict(winner));
         }
 
+        changed.ApprovalsChanged();
         return Outcome<Approval>.Ok(approval);
     }
 
@@ -225,6 +226,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, Tim
             return Outcome<Approval>.Invalid(Conflict(await fresh.Approvals.AsNoTracking().SingleAsync(a => a.Id == approvalId, ct)));
         }
 
+        changed.ApprovalsChanged();
         return Outcome<Approval>.Ok(approval);
     }
 
@@ -241,6 +243,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, Tim
         if (due.Count > 0)
         {
             await db.As(ExpiryActor, $"Validity ended on or before {now:yyyy-MM-dd HH:mm} UTC").SaveChangesAsync(ct);
+            changed.ApprovalsChanged();
         }
 
         return due.Count;

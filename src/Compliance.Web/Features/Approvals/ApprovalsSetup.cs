@@ -13,6 +13,8 @@ public static class ApprovalsSetup
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApprovalEvents>();
+        services.AddSingleton<IApprovalsChanged>(sp => sp.GetRequiredService<ApprovalEvents>());
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<RestrictionService>();
         services.AddSingleton<ApprovalListSourceService>();

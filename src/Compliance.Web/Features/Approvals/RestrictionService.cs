@@ -19,7 +19,7 @@ public sealed record RestrictionInput(
     string Reason);
 
 /// <summary>Creates and lifts restrictions (administrators only); each change carries its reason into the audit trail.</summary>
-public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, TimeProvider clock)
+public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock)
 {
     public async Task<Outcome<Restriction>> CreateAsync(ClaimsPrincipal by, RestrictionInput input, CancellationToken ct = default)
     {
@@ -101,6 +101,7 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
         };
         db.As(actor, restriction.Reason).Restrictions.Add(restriction);
         await db.SaveChangesAsync(ct);
+        changed.RestrictionsChanged();
         return Outcome<Restriction>.Ok(restriction);
     }
 
@@ -147,6 +148,7 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
             return Outcome<Restriction>.Invalid(new FieldError("version", "The restriction was changed meanwhile; reload it and try again."));
         }
 
+        changed.RestrictionsChanged();
         return Outcome<Restriction>.Ok(restriction);
     }
 }

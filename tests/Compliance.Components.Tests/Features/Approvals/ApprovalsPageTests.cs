@@ -15,6 +15,7 @@ public sealed class ApprovalsPageTests : ComponentTest
     private void SignInAsAdmin()
     {
         Context.Services.AddLogging();
+        Context.Services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
         Context.Services.AddSingleton<ApprovalService>();
         Context.Services.AddSingleton<RestrictionService>();
         Context.Services.AddSingleton<ApprovalListSourceService>();

@@ -23,6 +23,7 @@ public sealed class ApprovalListSourceServiceTests : IAsyncLifetime
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton(_database.Factory);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
         services.AddApprovalListHttpClient();
         services.AddTransient<ApprovalListSyncJob>();
         services.AddSingleton<InProcessApprovalListScheduler>();

@@ -18,6 +18,8 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     private ListServer _server = default!;
     private ServiceProvider _services = default!;
     private ApprovalListSyncJob _job = default!;
+    private readonly ApprovalEvents _events = new();
+    private readonly List<string> _changes = [];
     private string _modelA = "", _modelB = "", _modelC = "";
     private int _modelAId;
 
@@ -29,7 +31,8 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         var services = new ServiceCollection().AddLogging();
         services.AddApprovalListHttpClient(o => o.Retry.Delay = TimeSpan.FromMilliseconds(20));
         _services = services.BuildServiceProvider();
-        _job = new ApprovalListSyncJob(_database.Factory, _services.GetRequiredService<IHttpClientFactory>(), TimeProvider.System,
+        _events.Changed += _changes.Add;
+        _job = new ApprovalListSyncJob(_database.Factory, _services.GetRequiredService<IHttpClientFactory>(), _events, TimeProvider.System,
             NullLogger<ApprovalListSyncJob>.Instance);
         await using var db = _database.Create();
         // Models whose host id names exactly one inventory entry.
@@ -114,6 +117,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         var second = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Unchanged, second.Status);
+        Assert.Equal(["approvals", "restrictions"], _changes); // from the first sync only
         var (_, ifNoneMatch, status) = _server.Requests[^1];
         Assert.Equal((first.ContentSha256, 304), (second.ContentSha256, status));
         Assert.NotNull(ifNoneMatch);

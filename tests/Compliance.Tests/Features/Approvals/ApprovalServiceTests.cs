@@ -8,6 +8,8 @@ namespace Compliance.Tests.Features.Approvals;
 public sealed class ApprovalServiceTests : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
+    private readonly ApprovalEvents _events = new();
+    private readonly List<string> _changes = [];
     private ApprovalService _approvals = default!;
     private int _modelId;
 
@@ -15,7 +17,8 @@ public sealed class ApprovalServiceTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
-        _approvals = new ApprovalService(_database.Factory, TimeProvider.System);
+        _events.Changed += _changes.Add;
+        _approvals = new ApprovalService(_database.Factory, _events, TimeProvider.System);
         await using var db = _database.Create();
         _modelId = await db.Models.OrderBy(m => m.Id).Select(m => m.Id).FirstAsync();
     }
@@ -55,6 +58,7 @@ public sealed class ApprovalServiceTests : IAsyncLifetime
         var outcome = await _approvals.DecideAsync(asOfficerAdmin, approval.Id, Decision.Approve, null, approval.Version);
 
         Assert.Contains("four-eyes", Assert.Single(outcome.Errors).Message);
+        Assert.Empty(_changes);
         await using var db = _database.Create();
         Assert.Equal(ApprovalStatus.Requested, (await db.Approvals.SingleAsync(a => a.Id == approval.Id)).Status);
     }
@@ -140,6 +144,7 @@ public sealed class ApprovalServiceTests : IAsyncLifetime
 
         var revoked = await _approvals.RevokeAsync(People.Admin2, approval.Id, "Vendor incident 2026-11");
         Assert.True(revoked.Succeeded);
+        Assert.Equal(["approvals", "approvals"], _changes); // the approval, then the revocation
         await using var db = _database.Create();
         var last = await db.AuditEvents.Where(e => e.Entity == "Approval" && e.EntityKey == approval.Id.ToString()).OrderBy(e => e.Id).LastAsync();
         Assert.Equal(("admin2", "Vendor incident 2026-11"), (last.User, last.Reason));

@@ -14,7 +14,7 @@ public sealed class RestrictionServiceTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
-        _restrictions = new RestrictionService(_database.Factory, TimeProvider.System);
+        _restrictions = new RestrictionService(_database.Factory, new ApprovalEvents(), TimeProvider.System);
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();
