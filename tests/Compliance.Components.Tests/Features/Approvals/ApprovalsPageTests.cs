@@ -4,6 +4,7 @@ using Compliance.Web.Auth;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace Compliance.Components.Tests.Features.Approvals;
 
@@ -94,5 +95,31 @@ public sealed class ApprovalsPageTests : ComponentTest
         Assert.Contains("approval 'A-9'", page.Markup);
         Assert.Contains("Sync now", page.Markup);
         Assert.Contains("Not synced yet.", page.Markup);
+    }
+
+    [Fact]
+    public async Task An_administrator_restricts_a_vendor_for_the_defense_sector_with_a_deadline_in_one_dialog()
+    {
+        SignInAsAdmin();
+        var provider = Context.Render<MudDialogProvider>();
+        var dialogs = Context.Services.GetRequiredService<IDialogService>();
+        await provider.InvokeAsync(() => dialogs.ShowAsync<RestrictionDialog>("Restrict a model or vendor"));
+        provider.WaitForAssertion(() => Assert.Contains("A whole vendor", provider.Markup), TimeSpan.FromSeconds(10));
+
+        // Vendor and Defense are the defaults' shape: pick the vendor, give the reason; the deadline defaults to 30 days.
+        var vendor = provider.FindComponent<MudSelect<string>>();
+        await provider.InvokeAsync(() => vendor.Instance.ValueChanged.InvokeAsync("Meta"));
+        provider.Find("textarea").Change("Contracting office directive: move Defense workloads off this vendor.");
+        provider.FindAll("button").Single(b => b.TextContent.Trim() == "Restrict").Click();
+
+        Restriction? saved = null;
+        await provider.WaitForAssertionAsync(async () =>
+        {
+            await using var check = Database.Create();
+            saved = await check.Restrictions.SingleOrDefaultAsync(r => r.Provider == "Meta");
+            Assert.NotNull(saved);
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal((Sectors.Defense, DateTime.UtcNow.Date.AddDays(30), "admin"), (saved!.Sectors, saved.TransitionDeadline, saved.CreatedBy));
+        Assert.DoesNotContain("Contracting office directive", provider.Markup); // the dialog closed
     }
 }
