@@ -2,6 +2,7 @@ using Compliance.Web;
 using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
+using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Checks;
 using Compliance.Web.Jobs;
@@ -18,6 +19,7 @@ builder.AddInventory();
 builder.AddComplianceChecks();
 builder.AddComplianceJobs();
 builder.AddAttestations();
+builder.AddApprovals();
 
 var app = builder.Build();
 

@@ -1,3 +1,4 @@
+using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Attestations;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Auth;
@@ -103,6 +104,11 @@ public static class JobsSetup
             var attestations = app.Services.GetRequiredService<IOptions<AttestationOptions>>().Value;
             app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<AttestationService>(
                 "attestations-monthly", s => s.IssueMonthlyAsync(CancellationToken.None), attestations.Schedule,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+            // Approvals past their end date become Expired (and the next check reports them).
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ApprovalService>(
+                "approval-expiry", s => s.ExpireDueNowAsync(CancellationToken.None), Cron.Hourly(),
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 
             // A first check right after start, so findings exist within seconds of a fresh install.

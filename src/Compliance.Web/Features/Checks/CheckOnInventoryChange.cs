@@ -1,19 +1,25 @@
+using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Inventory;
 
 namespace Compliance.Web.Features.Checks;
 
-/// <summary>Every inventory change (pages, API, imports) asks for a check soon; bursts coalesce into one run.</summary>
-public sealed class CheckOnInventoryChange(InventoryEvents events, CheckScheduler scheduler) : IHostedService
+/// <summary>
+/// Every change to the inventory, approvals or restrictions (pages, API, imports, list syncs, expiry)
+/// asks for a check soon; bursts coalesce into one run.
+/// </summary>
+public sealed class CheckOnInventoryChange(InventoryEvents inventory, ApprovalEvents approvals, CheckScheduler scheduler) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        events.Changed += OnChanged;
+        inventory.Changed += OnChanged;
+        approvals.Changed += OnChanged;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        events.Changed -= OnChanged;
+        inventory.Changed -= OnChanged;
+        approvals.Changed -= OnChanged;
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+
+namespace Compliance.Web.Features.Approvals;
+
+public static class ApprovalsSetup
+{
+    /// <summary>
+    /// Approvals, restrictions and approval-list sources. Syncs run through <see cref="IApprovalListScheduler"/>:
+    /// Hangfire recurring jobs when this process runs jobs, else an in-process queue ("sync now" only).
+    /// </summary>
+    public static WebApplicationBuilder AddApprovals(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApprovalEvents>();
+        services.AddSingleton<IApprovalsChanged>(sp => sp.GetRequiredService<ApprovalEvents>());
+        services.AddSingleton<ApprovalService>();
+        services.AddSingleton<RestrictionService>();
+        services.AddSingleton<ApprovalListSourceService>();
+        services.AddTransient<ApprovalListSyncJob>();
+        services.AddApprovalListHttpClient();
+        if (builder.Configuration.GetValue("Jobs:Enabled", true))
+        {
+            services.TryAddSingleton<IApprovalListScheduler, HangfireApprovalListScheduler>();
+        }
+        else
+        {
+            // No job server in this process (tests, a web-only instance): "sync now" still works in-process.
+            services.AddSingleton<InProcessApprovalListScheduler>();
+            services.TryAddSingleton<IApprovalListScheduler>(sp => sp.GetRequiredService<InProcessApprovalListScheduler>());
+            services.AddHostedService(sp => sp.GetRequiredService<InProcessApprovalListScheduler>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>The client that fetches lists: 30 s in all, retries with back-off for transient failures (5xx, 408, 429, network).</summary>
+    public static IHttpClientBuilder AddApprovalListHttpClient(this IServiceCollection services, Action<HttpStandardResilienceOptions>? configure = null)
+    {
+        var client = services.AddHttpClient(ApprovalListSyncJob.HttpClientName, c =>
+        {
+            c.Timeout = TimeSpan.FromSeconds(45); // outer guard; the resilience pipeline's total timeout (30 s) answers first
+            c.DefaultRequestHeaders.UserAgent.ParseAdd("AI-Model-Compliance-ListSync/1");
+            c.DefaultRequestHeaders.Accept.ParseAdd("application/json, text/csv;q=0.9, */*;q=0.1");
+        });
+        client.AddStandardResilienceHandler(o =>
+        {
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+            o.Retry.MaxRetryAttempts = 3;
+            o.Retry.Delay = TimeSpan.FromSeconds(1);
+            configure?.Invoke(o);
+        });
+        return client;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using Compliance.Domain;
+using Compliance.Web.Auth;
+using Compliance.Web.Features.Approvals;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace Compliance.Components.Tests.Features.Approvals;
+
+/// <summary>The approvals pages rendered against the demo database, signed in as the administrator "admin".</summary>
+public sealed class ApprovalsPageTests : ComponentTest
+{
+    private static readonly ClaimsPrincipal Admin = new(new ClaimsIdentity([new Claim("name", "admin"), new Claim("role", Roles.Administrator)], "test", "name", "role"));
+
+    private void SignInAsAdmin()
+    {
+        Context.Services.AddLogging();
+        Context.Services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
+        Context.Services.AddSingleton<ApprovalService>();
+        Context.Services.AddSingleton<RestrictionService>();
+        Context.Services.AddSingleton<ApprovalListSourceService>();
+        Context.Services.AddSingleton<IApprovalListScheduler, InProcessApprovalListScheduler>();
+        var auth = Context.AddAuthorization();
+        auth.SetAuthorized("admin");
+        auth.SetRoles(Roles.Administrator);
+        auth.SetPolicies(Policies.Staff, Policies.Administrator, Policies.ApprovalRequester);
+    }
+
+    [Fact]
+    public async Task The_pending_queue_disables_decisions_on_the_administrators_own_request()
+    {
+        SignInAsAdmin();
+        var approvals = Context.Services.GetRequiredService<ApprovalService>();
+        int modelId;
+        await using (var db = Database.Create())
+        {
+            modelId = await db.Models.Where(m => m.HostModelId == "meta.llama3-8b-instruct-v1:0").Select(m => m.Id).SingleAsync();
+        }
+
+        var own = await approvals.RequestAsync(Admin, new ApprovalRequest(modelId, ImpactLevel.IL4, DataCategories.CUI, Usages.Inference, Sectors.None, [],
+            DateTime.UtcNow.Date, null, null, "Pilot for the Defense logistics team."));
+        Assert.True(own.Succeeded);
+
+        var page = Context.Render<Compliance.Web.Features.Approvals.Approvals>();
+
+        page.WaitForAssertion(() => Assert.Contains("Waiting for a decision (2)", page.Markup), TimeSpan.FromSeconds(10));
+        var rows = page.FindAll("[aria-label='Requests waiting for a decision'] tbody tr");
+        var ownRow = Assert.Single(rows, r => r.TextContent.Contains("Llama 3 8B Instruct"));
+        var otherRow = Assert.Single(rows, r => r.TextContent.Contains("o3-mini"));
+        Assert.All(ownRow.QuerySelectorAll("button"), b => Assert.True(b.HasAttribute("disabled")));
+        Assert.All(otherRow.QuerySelectorAll("button"), b => Assert.False(b.HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.Contains("Request approval", page.Markup), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void The_restrictions_page_lists_the_demo_vendor_restriction_in_effect()
+    {
+        SignInAsAdmin();
+        var page = Context.Render<Restrictions>();
+
+        page.WaitForAssertion(() => Assert.Contains("Every Anthropic model", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("In effect", page.Markup);
+        Assert.Contains("Restrict a model or vendor", page.Markup);
+        Assert.Contains(">Lift<", page.Markup);
+    }
+
+    [Fact]
+    public void An_approval_shows_its_history_with_who_and_why()
+    {
+        SignInAsAdmin();
+        var page = Context.Render<ApprovalDetail>(p => p.Add(x => x.Id, 1));
+
+        page.WaitForAssertion(() => Assert.Contains("History", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("created as Approved", page.Markup);
+    }
+
+    [Fact]
+    public async Task The_sources_page_shows_a_source_with_its_last_sync()
+    {
+        SignInAsAdmin();
+        await using (var db = Database.Create("admin"))
+        {
+            db.ApprovalListSources.Add(new ApprovalListSource
+            {
+                Name = "Enterprise AI board", Url = "https://lists.example.gov/ai.json", CreatedBy = "admin",
+                LastSyncStatus = SyncStatus.Failed, LastSyncAt = DateTime.UtcNow, LastSyncError = "approval 'A-9' names model 'x', which is not in the inventory",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var page = Context.Render<Sources>();
+
+        page.WaitForAssertion(() => Assert.Contains("Enterprise AI board", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("approval 'A-9'", page.Markup);
+        Assert.Contains("Sync now", page.Markup);
+        Assert.Contains("Not synced yet.", page.Markup);
+    }
+
+    [Fact]
+    public async Task An_administrator_restricts_a_vendor_for_the_defense_sector_with_a_deadline_in_one_dialog()
+    {
+        SignInAsAdmin();
+        var provider = Context.Render<MudDialogProvider>();
+        var dialogs = Context.Services.GetRequiredService<IDialogService>();
+        await provider.InvokeAsync(() => dialogs.ShowAsync<RestrictionDialog>("Restrict a model or vendor"));
+        provider.WaitForAssertion(() => Assert.Contains("A whole vendor", provider.Markup), TimeSpan.FromSeconds(10));
+
+        // Vendor and Defense are the defaults' shape: pick the vendor, give the reason; the deadline defaults to 30 days.
+        var vendor = provider.FindComponent<MudSelect<string>>();
+        await provider.InvokeAsync(() => vendor.Instance.ValueChanged.InvokeAsync("Meta"));
+        provider.Find("textarea").Change("Contracting office directive: move Defense workloads off this vendor.");
+        provider.FindAll("button").Single(b => b.TextContent.Trim() == "Restrict").Click();
+
+        Restriction? saved = null;
+        await provider.WaitForAssertionAsync(async () =>
+        {
+            await using var check = Database.Create();
+            saved = await check.Restrictions.SingleOrDefaultAsync(r => r.Provider == "Meta");
+            Assert.NotNull(saved);
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal((Sectors.Defense, DateTime.UtcNow.Date.AddDays(30), "admin"), (saved!.Sectors, saved.TransitionDeadline, saved.CreatedBy));
+        Assert.DoesNotContain("Contracting office directive", provider.Markup); // the dialog closed
+    }
+}

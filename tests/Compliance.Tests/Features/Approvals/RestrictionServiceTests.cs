@@ -1,0 +1,70 @@
+using Compliance.Domain;
+using Compliance.Tests.Infrastructure;
+using Compliance.Web.Features.Approvals;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Tests.Features.Approvals;
+
+public sealed class RestrictionServiceTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private RestrictionService _restrictions = default!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await _database.SeedDemoAsync();
+        _restrictions = new RestrictionService(_database.Factory, new ApprovalEvents(), TimeProvider.System);
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    private static RestrictionInput Vendor(string provider, DateTime from, DateTime deadline, string reason = "Contracting office directive 26-114.") =>
+        new(null, provider, Sectors.Defense, [], ImpactLevel.None, from, deadline, reason);
+
+    [Fact]
+    public async Task An_administrator_restricts_a_vendor_for_the_defense_sector_with_a_deadline_in_one_call()
+    {
+        var today = DateTime.UtcNow.Date;
+        var outcome = await _restrictions.CreateAsync(People.Admin, Vendor("meta", today, today.AddDays(30)));
+
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors));
+        await using var db = _database.Create();
+        var saved = await db.Restrictions.SingleAsync(r => r.Id == outcome.Value!.Id);
+        Assert.Equal(("Meta", (int?)null, Sectors.Defense, today.AddDays(30)), (saved.Provider, saved.ModelId, saved.Sectors, saved.TransitionDeadline));
+        var audit = await db.AuditEvents.SingleAsync(e => e.Entity == "Restriction" && e.EntityKey == saved.Id.ToString());
+        Assert.Equal(("admin", "Contracting office directive 26-114."), (audit.User, audit.Reason));
+    }
+
+    [Fact]
+    public async Task A_restriction_is_validated_and_every_problem_is_named()
+    {
+        var today = DateTime.UtcNow.Date;
+        var outcome = await _restrictions.CreateAsync(People.Admin,
+            new RestrictionInput(null, null, Sectors.Defense, [424242], (ImpactLevel)1, today, today.AddDays(-1), ""));
+
+        Assert.Equal(["modelId", "minImpactLevel", "transitionDeadline", "reason", "customerIds"], outcome.Errors.Select(e => e.Field));
+        var unknownVendor = await _restrictions.CreateAsync(People.Admin, Vendor("Initech", today, today));
+        Assert.Contains("'Initech'", Assert.Single(unknownVendor.Errors).Message);
+        var byOfficer = await _restrictions.CreateAsync(People.Officer, Vendor("Meta", today, today));
+        Assert.Equal("by", Assert.Single(byOfficer.Errors).Field);
+    }
+
+    [Fact]
+    public async Task Lifting_needs_an_administrator_and_a_reason_and_happens_once()
+    {
+        var today = DateTime.UtcNow.Date;
+        var id = (await _restrictions.CreateAsync(People.Admin, Vendor("Meta", today, today.AddDays(10)))).Value!.Id;
+
+        Assert.Equal("reason", Assert.Single((await _restrictions.LiftAsync(People.Admin2, id, null)).Errors).Field);
+        Assert.Equal("by", Assert.Single((await _restrictions.LiftAsync(People.Officer, id, "why not")).Errors).Field);
+        var lifted = await _restrictions.LiftAsync(People.Admin2, id, "Directive withdrawn.");
+        Assert.True(lifted.Succeeded);
+        Assert.Contains("already lifted by admin2", Assert.Single((await _restrictions.LiftAsync(People.Admin, id, "again")).Errors).Message);
+
+        await using var db = _database.Create();
+        var saved = await db.Restrictions.SingleAsync(r => r.Id == id);
+        Assert.Equal(("admin2", "Directive withdrawn."), (saved.LiftedBy, saved.LiftReason));
+        Assert.False(saved.IsInEffectAt(DateTime.UtcNow.AddSeconds(1)));
+    }
+}
