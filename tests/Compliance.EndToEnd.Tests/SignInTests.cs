@@ -19,7 +19,7 @@ public sealed class SignInTests
     {
         var (page, errors) = await SignInAsync("officer");
 
-        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Compliance posture");
         await Expect(page.GetByText("Active bindings")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
@@ -37,7 +37,7 @@ public sealed class SignInTests
     {
         var (page, errors) = await SignInAsync("admin");
 
-        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Compliance posture");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToBeVisibleAsync();
         Assert.Empty(errors);
     }
@@ -47,7 +47,7 @@ public sealed class SignInTests
     {
         var (page, errors) = await SignInAsync("auditor");
 
-        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Compliance posture");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
         Assert.Empty(errors);
@@ -60,7 +60,7 @@ public sealed class SignInTests
 
         await Expect(page.Locator("h1")).ToHaveTextAsync("Acme Defense Systems");
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your workloads" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("Inventory at a glance")).ToHaveCountAsync(0);
+        await Expect(page.GetByText("Compliance posture")).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings" })).ToHaveCountAsync(0);
         await Expect(page.GetByText("Globex")).ToHaveCountAsync(0);
         await AssertAccessibleAsync(page);
