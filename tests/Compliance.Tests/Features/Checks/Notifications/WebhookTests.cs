@@ -25,6 +25,7 @@ namespace Compliance.Tests.Features.Checks.Notifications;
 /// Events from a real check run over the demo data, queued in real Hangfire SQLite storage and posted by the job to a
 /// real Kestrel receiver on 127.0.0.1, which checks the signature with its own HMAC.
 /// </summary>
+[Collection(HangfireStorageCollection.Name)]
 public sealed class WebhookTests : IAsyncLifetime
 {
     private const string Secret = "s3cret-for-tests-only";
@@ -43,6 +44,7 @@ public sealed class WebhookTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
+        HangfireStorageCollection.UseSilentHangfireLogs();
         _storage = new SQLiteStorage(Path.Combine(_database.Folder, "hangfire.db"), new SQLiteStorageOptions());
 
         var builder = WebApplication.CreateSlimBuilder();
