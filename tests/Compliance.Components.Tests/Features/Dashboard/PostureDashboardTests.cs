@@ -72,7 +72,7 @@ public sealed class PostureDashboardTests : ComponentTest
     }
 
     [Fact]
-    public void Before_any_check_the_dashboard_says_so_and_the_officer_can_start_one()
+    public async Task Before_any_check_the_dashboard_says_so_and_the_officer_can_start_one()
     {
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("officer");
@@ -86,6 +86,12 @@ public sealed class PostureDashboardTests : ComponentTest
         page.WaitForAssertion(() => Assert.Contains("A check will run in a few seconds", page.Markup));
         var storage = Context.Services.GetRequiredService<JobStorage>();
         Assert.Equal(1, storage.GetMonitoringApi().ScheduledCount());
+
+        // The scheduled job's run (here run directly): the page notices it and shows its numbers.
+        var run = await RunCheckAsync();
+        page.WaitForAssertion(() => Assert.Equal(((double)run.CompliantBindings / run.BindingsEvaluated).ToString("P1"),
+            page.Find("[data-testid=compliance-share]").TextContent.Trim()), TimeSpan.FromSeconds(15));
+        Assert.DoesNotContain("A check will run in a few seconds", page.Markup);
     }
 
     [Fact]
