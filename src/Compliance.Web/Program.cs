@@ -5,6 +5,7 @@ using Compliance.Web.Data;
 using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Checks;
+using Compliance.Web.Features.Checks.Notifications;
 using Compliance.Web.Jobs;
 using Compliance.Web.Features.Attestations;
 
@@ -17,6 +18,7 @@ builder.AddComplianceUi();
 builder.AddComplianceApi();
 builder.AddInventory();
 builder.AddComplianceChecks();
+builder.AddNotifications();
 builder.AddComplianceJobs();
 builder.AddAttestations();
 builder.AddApprovals();

@@ -1,8 +1,11 @@
 using Compliance.Data;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
+using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Inventory.Import;
+using Hangfire;
+using Hangfire.Storage.SQLite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -30,6 +33,11 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
         Context.Services.AddSingleton<InventoryService>();
         Context.Services.AddSingleton<CsvImporter>();
+        Context.Services.AddSingleton<JobStorage>(_ => new SQLiteStorage(Path.Combine(Database.Folder, "hangfire.db"), new SQLiteStorageOptions()));
+        Context.Services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
+        Context.Services.AddOptions<CheckOptions>();
+        Context.Services.AddSingleton<ReferenceDataCache>();
+        Context.Services.AddSingleton<CheckScheduler>();
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("officer");
         auth.SetRoles(Roles.ComplianceOfficer);

@@ -21,6 +21,9 @@ public sealed class BrowserHost : IAsyncLifetime
 
     public string Address { get; private set; } = "";
 
+    /// <summary>The app's services, to prepare state (run a check) before a journey.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The repository root (where Compliance.sln is).</summary>
     public static string RepositoryRoot
     {

@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using Compliance.Domain;
+using Compliance.Web.Features.Checks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,20 +18,27 @@ public sealed class SignInTests
     public SignInTests(BrowserHost host) => _host = host;
 
     [Fact]
-    public async Task The_officer_signs_in_and_sees_the_inventory_tiles()
+    public async Task The_officer_signs_in_and_sees_the_compliance_posture()
     {
+        // Two checks, so the dashboard has a latest run and a trend to draw.
+        var runner = _host.Services.GetRequiredService<CheckRunner>();
+        await runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        var run = await runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+
         var (page, errors) = await SignInAsync("officer");
 
-        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
-        await Expect(page.GetByText("Active bindings")).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings" })).ToBeVisibleAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Compliance posture");
+        await Expect(page.GetByTestId("compliance-share")).ToBeVisibleAsync();
+        await Expect(page.GetByText($"of {run.BindingsEvaluated:N0} active bindings pass every rule", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Every Anthropic model" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Run a check now" })).ToBeVisibleAsync();
+        await Expect(page.Locator("figure.posture-chart svg")).ToHaveCountAsync(2);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
         await Expect(page.GetByText("officer", new() { Exact = true })).ToBeVisibleAsync();
 
         await AssertAccessibleAsync(page);
-        var screenshot = Path.Combine(BrowserHost.RepositoryRoot, "docs", "images", "home.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        await Journeys.ScreenshotForDocsAsync(page, "home.png");
         Assert.Empty(errors);
     }
 
@@ -37,7 +47,7 @@ public sealed class SignInTests
     {
         var (page, errors) = await SignInAsync("admin");
 
-        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Compliance posture");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToBeVisibleAsync();
         Assert.Empty(errors);
     }
@@ -47,7 +57,7 @@ public sealed class SignInTests
     {
         var (page, errors) = await SignInAsync("auditor");
 
-        await Expect(page.Locator("h1")).ToHaveTextAsync("Inventory at a glance");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Compliance posture");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Audit trail" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
         Assert.Empty(errors);
@@ -60,7 +70,7 @@ public sealed class SignInTests
 
         await Expect(page.Locator("h1")).ToHaveTextAsync("Acme Defense Systems");
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your workloads" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("Inventory at a glance")).ToHaveCountAsync(0);
+        await Expect(page.GetByText("Compliance posture")).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings" })).ToHaveCountAsync(0);
         await Expect(page.GetByText("Globex")).ToHaveCountAsync(0);
         await AssertAccessibleAsync(page);

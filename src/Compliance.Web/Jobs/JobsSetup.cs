@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
+using Compliance.Web.Features.Checks.Notifications;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.SqlServer;
@@ -110,6 +111,11 @@ public static class JobsSetup
             app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ApprovalService>(
                 "approval-expiry", s => s.ExpireDueNowAsync(CancellationToken.None), Cron.Hourly(),
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+            // Restrictions whose transition deadline is near, announced to the webhooks once a day.
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckNotifier>(
+                CheckNotifier.DeadlineJobId, n => n.DeadlinesApproachingAsync(CancellationToken.None),
+                app.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.DeadlineSchedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 
             // A first check right after start, so findings exist within seconds of a fresh install.
             app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CheckScheduler>().RequestSoon());

@@ -1,18 +1,28 @@
 using Compliance.Domain;
+using Compliance.Web.Features.Checks.Notifications;
 using Hangfire;
 
 namespace Compliance.Web.Features.Checks;
 
-/// <summary>The check as a Hangfire job: recurring (<c>Checks:Schedule</c>) and triggered after changes. Idempotent; honours cancellation.</summary>
-public sealed class CheckJob(CheckRunner runner)
+/// <summary>
+/// The check as a Hangfire job: recurring (<c>Checks:Schedule</c>) and triggered after changes. Idempotent; honours
+/// cancellation. After a run, the critical findings it opened go to the webhooks.
+/// </summary>
+public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
 {
     public const string RecurringId = "compliance-check";
 
     [DisableConcurrentExecution(timeoutInSeconds: 15 * 60)]
     [AutomaticRetry(Attempts = 2, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
-    public Task RunScheduledAsync(CancellationToken ct) => runner.RunAsync(CheckTrigger.Scheduled, ct);
+    public Task RunScheduledAsync(CancellationToken ct) => RunAsync(CheckTrigger.Scheduled, ct);
 
     [DisableConcurrentExecution(timeoutInSeconds: 15 * 60)]
     [AutomaticRetry(Attempts = 2, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
-    public Task RunAfterChangeAsync(CancellationToken ct) => runner.RunAsync(CheckTrigger.Change, ct);
+    public Task RunAfterChangeAsync(CancellationToken ct) => RunAsync(CheckTrigger.Change, ct);
+
+    private async Task RunAsync(CheckTrigger trigger, CancellationToken ct)
+    {
+        var run = await runner.RunAsync(trigger, ct);
+        await notifier.AfterCheckAsync(run, ct);
+    }
 }

@@ -1,0 +1,17 @@
+using Hangfire;
+
+namespace Compliance.Web.Features.Checks.Notifications;
+
+public static class NotificationsSetup
+{
+    /// <summary>Signed webhooks for new critical findings and approaching restriction deadlines (section <c>Notifications</c>).</summary>
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection("Notifications"));
+        builder.Services.AddHttpClient<WebhookDelivery>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<INotificationPublisher, HangfireNotificationPublisher>();
+        builder.Services.AddSingleton<INotificationLedger>(sp => new HangfireNotificationLedger(sp.GetRequiredService<JobStorage>()));
+        builder.Services.AddSingleton<CheckNotifier>();
+        return builder;
+    }
+}

@@ -1,0 +1,26 @@
+using Hangfire.Logging;
+
+namespace Compliance.Tests.Features.Checks.Notifications;
+
+/// <summary>
+/// Tests that use Hangfire storage outside an app host. Hangfire logs through a process-wide provider, which every app
+/// host in the test run replaces with its own logger factory and disposes with it; these tests run alone (after the
+/// parallel ones) and install a silent provider first, so a disposed host's factory is never called.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HangfireStorageCollection
+{
+    public const string Name = "hangfire-storage";
+
+    public static void UseSilentHangfireLogs() => LogProvider.SetCurrentLogProvider(new SilentLogProvider());
+
+    private sealed class SilentLogProvider : ILogProvider
+    {
+        public ILog GetLogger(string name) => new SilentLog();
+    }
+
+    private sealed class SilentLog : ILog
+    {
+        public bool Log(LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+    }
+}
