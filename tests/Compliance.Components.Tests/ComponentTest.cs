@@ -30,6 +30,10 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
         Context.Services.AddSingleton<InventoryService>();
         Context.Services.AddSingleton<CsvImporter>();
+        Context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions()));
+        Context.Services.AddSingleton<Compliance.Web.Features.Checks.ReferenceDataCache>();
+        Context.Services.AddSingleton<Compliance.Web.Features.Checks.WaiverService>();
+        Context.Services.AddSingleton<Compliance.Web.Features.Checks.Transitions.TransitionService>();
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("officer");
         auth.SetRoles(Roles.ComplianceOfficer);
