@@ -21,6 +21,9 @@ public sealed class BrowserHost : IAsyncLifetime
 
     public string Address { get; private set; } = "";
 
+    /// <summary>The app's services, for arranging state a journey starts from (e.g. running a check now).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The repository root (where Compliance.sln is).</summary>
     public static string RepositoryRoot
     {
