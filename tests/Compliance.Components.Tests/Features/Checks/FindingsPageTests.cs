@@ -52,6 +52,27 @@ public sealed class FindingsPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task By_default_the_open_findings_are_listed_most_severe_first()
+    {
+        await CheckAsync();
+        await using var db = Database.Create();
+        var open = db.Findings.Where(f => f.Status == FindingStatus.Open);
+        // A customer whose first page holds critical findings and others.
+        var counts = await open.GroupBy(f => f.Binding!.Workload!.CustomerId)
+            .Select(g => new { Customer = g.Key, All = g.Count(), Critical = g.Count(f => f.Severity == Compliance.Domain.Severity.Critical) }).ToListAsync();
+        var customer = counts.First(c => c.Critical > 0 && c.Critical < Math.Min(c.All, 25));
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/findings?customer={customer.Customer}");
+
+        var page = Context.Render<Findings>();
+
+        page.WaitForAssertion(() => Assert.Equal(Math.Min(25, customer.All), page.FindAll("tbody tr.mud-table-row").Count), TimeSpan.FromSeconds(10));
+        var severities = page.FindAll("tbody tr.mud-table-row").Select(r => r.Children[2].TextContent.Trim()).ToList();
+        Assert.All(severities.Take(customer.Critical), s => Assert.Equal("Critical", s));
+        Assert.DoesNotContain("Critical", severities.Skip(customer.Critical));
+        Assert.All(page.FindAll("tbody tr.mud-table-row"), r => Assert.Equal("Open", r.Children[3].TextContent.Trim()));
+    }
+
+    [Fact]
     public void Without_a_check_the_empty_list_says_what_to_do_next()
     {
         var page = Context.Render<Findings>();
