@@ -217,12 +217,39 @@ public sealed class TransitionServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_a_bulk_planning_keeps_the_plans_made_so_far_and_makes_no_more()
+    {
+        await using var db = _database.Create();
+        var restriction = await db.Restrictions.AsNoTracking().SingleAsync();
+        using var stop = new CancellationTokenSource();
+        var progress = new StopAfter(3, stop);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _transitions.PlanAllWithFirstSuggestionAsync(restriction.Id, Officer, progress, stop.Token));
+
+        Assert.Equal(3, progress.Reports);
+        Assert.InRange(await db.TransitionPlans.CountAsync(), 1, 3);
+    }
+
+    [Fact]
     public async Task Only_a_compliance_officer_plans()
     {
         var (finding, restriction, suggestions) = await RestrictedAsync();
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
             _transitions.PlanAsync(finding.BindingId, restriction.Id, suggestions[0].ModelId, "auditor", restriction.TransitionDeadline, null, Auditor));
+    }
+
+    private sealed class StopAfter(int reports, CancellationTokenSource stop) : IProgress<PlanAllProgress>
+    {
+        public int Reports { get; private set; }
+
+        public void Report(PlanAllProgress value)
+        {
+            if (++Reports == reports)
+            {
+                stop.Cancel();
+            }
+        }
     }
 
     private sealed class Progress(List<PlanAllProgress> reports) : IProgress<PlanAllProgress>
