@@ -15,6 +15,7 @@ public static class ChecksSetup
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddSingleton<WaiverService>();
+        builder.Services.AddSingleton<Transitions.TransitionService>();
         builder.Services.AddHostedService<CheckOnInventoryChange>();
         return builder;
     }

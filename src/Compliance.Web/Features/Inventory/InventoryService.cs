@@ -72,7 +72,15 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
     }
 
     /// <summary>Moves a workload from one model to another: ends the binding and starts a new one, in one transaction.</summary>
-    public async Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason, CancellationToken ct = default)
+    public Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason, CancellationToken ct = default) =>
+        MoveBindingAsync(actor, bindingId, newModelId, at, reason, alsoInTransaction: null, ct);
+
+    /// <summary>
+    /// The same move, with <paramref name="alsoInTransaction"/> run on the same context after the new binding is saved and
+    /// before the commit (a transition plan marks itself done there); if it throws, nothing of the move is kept.
+    /// </summary>
+    public async Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason,
+        Func<ComplianceDb, Binding, CancellationToken, Task>? alsoInTransaction, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var old = await db.Bindings.FindAsync([bindingId], ct);
@@ -103,6 +111,11 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
         var moved = new Binding { ModelId = newModelId, WorkloadId = old.WorkloadId, Usage = old.Usage, Purpose = old.Purpose, From = when };
         db.As(actor, reason ?? $"Moved from binding {bindingId}").Bindings.Add(moved);
         await db.SaveChangesAsync(ct);
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction(db, moved, ct);
+        }
+
         await tx.CommitAsync(ct);
         changed.BindingsChanged();
         return Outcome<Binding>.Ok(moved);
