@@ -21,6 +21,14 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new ComplianceDb(builder.Options).As("benchmark");
     }
 
+    /// <summary>The context factory services take, as the app registers it.</summary>
+    public IDbContextFactory<ComplianceDb> Factory => new ContextFactory(this);
+
+    private sealed class ContextFactory(BenchDatabase bench) : IDbContextFactory<ComplianceDb>
+    {
+        public ComplianceDb CreateDbContext() => bench.Create();
+    }
+
     public static async Task<BenchDatabase> GenerateAsync(InventorySize size)
     {
         var bench = new BenchDatabase();
@@ -56,6 +64,38 @@ public static class Measure
         Array.Sort(samples);
         return samples;
     }
+
+    /// <summary>Resident memory: Linux resets the process's peak (VmHWM) when 5 is written to clear_refs.</summary>
+    public static long ResetPeakMemory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+            // Not Linux: the peak then covers the whole process so far, which only overstates it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
+    }
+
+    public static long PeakMemory()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
+    public static double MB(long bytes) => bytes / 1048576.0;
+
+    public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     public static double P(this double[] sorted, double percentile) =>
         sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
