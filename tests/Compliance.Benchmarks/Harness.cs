@@ -103,3 +103,52 @@ public static class Measure
     public static void Report(string work, string figure, double value, double limit, string target, bool met) =>
         Console.WriteLine($"RESULT | {work} | {figure} | {value:0.###} | limit {limit:0.###} | ratio {value / Math.Max(limit, 1e-9):0.0}x | target {target} | {(met ? "met" : "MISSED")}");
 }
+
+/// <summary>
+/// Samples the process's anonymous resident memory (RssAnon: heaps and stacks, not the SQLite file pages mapped or
+/// cached) every few milliseconds and keeps the highest; Linux keeps no peak of it by itself.
+/// </summary>
+public sealed class AnonymousMemoryPeak : IDisposable
+{
+    private readonly Thread _thread;
+    private volatile bool _stop;
+
+    public AnonymousMemoryPeak()
+    {
+        Before = Read();
+        Peak = Before;
+        _thread = new Thread(() =>
+        {
+            while (!_stop)
+            {
+                Peak = Math.Max(Peak, Read());
+                Thread.Sleep(5);
+            }
+        }) { IsBackground = true };
+        _thread.Start();
+    }
+
+    public long Before { get; }
+
+    public long Peak { get; private set; }
+
+    public static long Read()
+    {
+        if (!File.Exists("/proc/self/status")) return 0;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    public void Dispose()
+    {
+        _stop = true;
+        _thread.Join();
+    }
+}
