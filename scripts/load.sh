@@ -49,7 +49,6 @@ code=$(curl -s -o "$work/decision.json" -w '%{http_code}' -H "$auth" "$decision"
 echo "decision for model $model, workload $workload: $(cat "$work/decision.json")"
 
 run() { # url -> "requests/s p99_ms"
-  wrk -t2 -c"$connections" -d3s -H "$auth" "$1" >/dev/null # warm-up
   wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$auth" "$1" >"$work/wrk.txt"
   local rps p99 non2xx
   non2xx=$(grep -E "Non-2xx" "$work/wrk.txt" || true)
@@ -59,9 +58,15 @@ run() { # url -> "requests/s p99_ms"
   echo "$rps $p99"
 }
 
+# Warm both up first (JIT tiers, connection pools), then limit, product, limit: the better limit run counts.
+wrk -t2 -c"$connections" -d3s -H "$auth" "$base/api/v1/ping" >/dev/null
+wrk -t2 -c"$connections" -d3s -H "$auth" "$decision" >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk 2 threads, $connections connections, ${seconds} s each"
 read -r limit_rps limit_p99 < <(run "$base/api/v1/ping")
 read -r rps p99 < <(run "$decision")
+read -r limit2_rps limit2_p99 < <(run "$base/api/v1/ping")
+echo "limit runs: $limit_rps req/s p99 $limit_p99 ms; $limit2_rps req/s p99 $limit2_p99 ms"
+if python3 -c "import sys; sys.exit(0 if float('$limit2_rps') > float('$limit_rps') else 1)"; then limit_rps=$limit2_rps; limit_p99=$limit2_p99; fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$rps" "$p99" "$limit_rps" "$limit_p99" <<'PY'
 import sys
