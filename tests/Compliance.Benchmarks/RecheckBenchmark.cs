@@ -87,6 +87,15 @@ public static class RecheckBenchmark
         }
 
         var recheck = times.Order().ToArray();
+
+        // Where the time goes: the reference data (every model, approval and restriction, through EF Core) is reloaded
+        // by each re-check, as the approval change made the old one stale.
+        var reference = await Measure.SamplesAsync(1, samples, async _ =>
+        {
+            await using var db = bench.Create();
+            await ReferenceData.LoadAsync(db, DateTime.UtcNow, CancellationToken.None);
+        });
+        Console.WriteLine($"  of which reference data load: p50 {reference.P(50):0.0} ms; the rest reads, evaluates and writes the findings");
         if (opened == 0 || resolved == 0) throw new InvalidOperationException("the approval changes opened or resolved nothing: the re-check measured no work");
         Console.WriteLine($"  {samples + 1} approval changes, each re-checking {evaluated:N0} bindings: {opened:N0} findings opened and {resolved:N0} resolved in all");
         Measure.Report($"re-check after one approval change, {evaluated:N0} of {bindings:N0} bindings", "p50 ms", recheck.P(50), limit.P(50), "≤ 100 ms", recheck.P(50) <= 100);
