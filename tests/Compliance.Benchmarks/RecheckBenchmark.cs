@@ -88,12 +88,12 @@ public static class RecheckBenchmark
 
         var recheck = times.Order().ToArray();
 
-        // Where the time goes: the reference data (every model, approval and restriction, through EF Core) is reloaded
-        // by each re-check, as the approval change made the old one stale.
+        // Where the time goes: the model's reference data (the model, its approvals, the restrictions; EF Core) is
+        // reloaded by each re-check, as the approval change made the old one stale.
         var reference = await Measure.SamplesAsync(1, samples, async _ =>
         {
             await using var db = bench.Create();
-            await ReferenceData.LoadAsync(db, DateTime.UtcNow, CancellationToken.None);
+            await ModelRecheck.LoadReferenceAsync(db, modelId, DateTime.UtcNow, CancellationToken.None);
         });
         Console.WriteLine($"  of which reference data load: p50 {reference.P(50):0.0} ms; the rest reads, evaluates and writes the findings");
         if (opened == 0 || resolved == 0) throw new InvalidOperationException("the approval changes opened or resolved nothing: the re-check measured no work");

@@ -50,7 +50,7 @@ public sealed class CheckRunner(
             var watch = Stopwatch.StartNew();
             var at = clock.GetUtcNow().UtcDateTime;
             await using var db = await factory.CreateDbContextAsync(ct);
-            var reference = await ReferenceData.LoadAsync(db, at, ct);
+            var reference = await ModelRecheck.LoadReferenceAsync(db, modelId, at, ct);
             var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
             log.LogInformation("Re-checked the {Evaluated} bindings of model {Model}: {Opened} findings opened, {Changed} changed, {Resolved} resolved in {Elapsed} ms",
                 result.BindingsEvaluated, modelId, result.Opened, result.Changed, result.Resolved, result.ElapsedMs);

@@ -54,6 +54,19 @@ internal static class ModelRecheck
 
     private sealed record Existing(long Id, FindingStatus Status, Severity Severity, int? RestrictionId, int? ApprovalId, string Detail);
 
+    /// <summary>
+    /// The reference data the model's bindings need: that model, its approvals and the restrictions in force (the
+    /// same filters as <see cref="ReferenceData.LoadAsync"/>, a few rows instead of every model and approval).
+    /// </summary>
+    public static async Task<ReferenceData> LoadReferenceAsync(ComplianceDb db, int modelId, DateTime at, CancellationToken ct)
+    {
+        var models = await db.Models.AsNoTracking().Where(m => m.Id == modelId).ToListAsync(ct);
+        var approvals = await db.Approvals.AsNoTracking()
+            .Where(a => a.ModelId == modelId && (a.Status == ApprovalStatus.Approved || a.Status == ApprovalStatus.Expired)).ToListAsync(ct);
+        var restrictions = await db.Restrictions.AsNoTracking().Where(r => r.LiftedAt == null || r.LiftedAt > at).ToListAsync(ct);
+        return new ReferenceData(models, approvals, restrictions, at);
+    }
+
     public static ModelRecheckResult Run(ComplianceDb db, ReferenceData reference, int modelId, DateTime at, TimeSpan window, System.Diagnostics.Stopwatch watch, CancellationToken ct)
     {
         // SQLite stores DateTime as EF Core's text; SQL Server takes datetime2.
