@@ -3,7 +3,7 @@
 # port with the embedded identity provider, a fresh SQLite database and the demo data, takes a `pipeline` token
 # (client credentials, scope compliance-api) and drives, with the same client, connections and token:
 #   limit    GET /api/v1/ping                            a constant behind the same Api policy
-#   product  GET /api/v1/decisions?model=..&workload=..  the decision
+#   product  GET /api/v1/decisions?model=..&workload=..  the decision, a random demo (model, workload) pair each
 # Prints requests/s and p99 of each, their ratio, and whether the targets (ratio >= 0.5, p99 <= 10 ms) are met.
 #
 #   scripts/load.sh [seconds=15] [connections=16]
@@ -39,17 +39,26 @@ curl -fs "$base/health" >/dev/null || { echo "the app did not start:"; tail -30 
 token=$(curl -fs "$base/connect/token" -d grant_type=client_credentials -d client_id=pipeline \
   -d client_secret=pipeline-secret -d scope=compliance-api | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 auth="Authorization: Bearer $token"
-# A real pair from the demo inventory: the first model and workload ids the API knows.
-model=$(curl -fs -H "$auth" "$base/api/v1/models?limit=1" | python3 -c 'import json,sys; d=json.load(sys.stdin); items=d["items"] if isinstance(d,dict) else d; print(items[0]["id"])' 2>/dev/null || echo 1)
-workload=$(curl -fs -H "$auth" "$base/api/v1/workloads?limit=1" | python3 -c 'import json,sys; d=json.load(sys.stdin); items=d["items"] if isinstance(d,dict) else d; print(items[0]["id"])' 2>/dev/null || echo 1)
-decision="$base/api/v1/decisions?model=$model&workload=$workload"
-code=$(curl -s -o "$work/decision.json" -w '%{http_code}' -H "$auth" "$decision")
+# Real ids from the demo inventory, through the API: each decision request names a random (model, workload) pair.
+ids() { curl -fs -H "$auth" "$base/api/v1/$1?limit=1000" | python3 -c 'import json,sys; print(",".join(str(i["id"]) for i in json.load(sys.stdin)["items"]))'; }
+models=$(ids models); workloads=$(ids workloads)
+[[ -n "$models" && -n "$workloads" ]] || { echo "no models or workloads from the API"; exit 1; }
+cat >"$work/decisions.lua" <<LUA
+local models = { $models }
+local workloads = { $workloads }
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", "/api/v1/decisions?model=" .. models[math.random(#models)] .. "&workload=" .. workloads[math.random(#workloads)])
+end
+LUA
+decision="$base/api/v1/decisions"
+code=$(curl -s -o "$work/decision.json" -w '%{http_code}' -H "$auth" "$decision?model=${models%%,*}&workload=${workloads%%,*}")
 [[ $code == 200 ]] || { echo "decision answered $code: $(cat "$work/decision.json")"; exit 1; }
 [[ $(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$base/api/v1/ping") == 200 ]] || { echo "ping refused the token"; exit 1; }
-echo "decision for model $model, workload $workload: $(cat "$work/decision.json")"
+echo "$(tr ',' '\n' <<<"$models" | wc -l) models x $(tr ',' '\n' <<<"$workloads" | wc -l) workloads; a sample decision: $(head -c 300 "$work/decision.json")"
 
-run() { # url -> "requests/s p99_ms"
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$auth" "$1" >"$work/wrk.txt"
+run() { # url [wrk script] -> "requests/s p99_ms"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$auth" ${2:+-s "$2"} "$1" >"$work/wrk.txt"
   local rps p99 non2xx
   non2xx=$(grep -E "Non-2xx" "$work/wrk.txt" || true)
   [[ -z "$non2xx" ]] || { cat "$work/wrk.txt"; echo "errors under load"; exit 1; }
@@ -60,10 +69,10 @@ run() { # url -> "requests/s p99_ms"
 
 # Warm both up first (JIT tiers, connection pools), then limit, product, limit: the better limit run counts.
 wrk -t2 -c"$connections" -d3s -H "$auth" "$base/api/v1/ping" >/dev/null
-wrk -t2 -c"$connections" -d3s -H "$auth" "$decision" >/dev/null
+wrk -t2 -c"$connections" -d3s -H "$auth" -s "$work/decisions.lua" "$decision" >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk 2 threads, $connections connections, ${seconds} s each"
 read -r limit_rps limit_p99 < <(run "$base/api/v1/ping")
-read -r rps p99 < <(run "$decision")
+read -r rps p99 < <(run "$decision" "$work/decisions.lua")
 read -r limit2_rps limit2_p99 < <(run "$base/api/v1/ping")
 echo "limit runs: $limit_rps req/s p99 $limit_p99 ms; $limit2_rps req/s p99 $limit2_p99 ms"
 if python3 -c "import sys; sys.exit(0 if float('$limit2_rps') > float('$limit_rps') else 1)"; then limit_rps=$limit2_rps; limit_p99=$limit2_p99; fi
