@@ -35,6 +35,7 @@ if ! dotnet build Compliance.sln -c Release -nologo -v q >"$out/build.log" 2>&1;
 fi
 
 check sqlserver-script-is-current bash -c 'scripts/migration.sh --script && git diff --exit-code -- db/sqlserver/compliance.sql'
+check benchmarks-smoke dotnet run -c Release --no-build --project tests/Compliance.Benchmarks -- all --smoke
 if ! $quick; then
   check dockerfile-lint npx --yes dockerfilelint@1.8.0 Dockerfile
   check publish dotnet publish src/Compliance.Web/Compliance.Web.csproj -c Release -o "$out/publish" -nologo -v q

@@ -38,6 +38,30 @@ public sealed class CheckRunner(
         }
     }
 
+    /// <summary>
+    /// Re-checks only the bindings of one model (after its approvals or restrictions changed): same reference data and
+    /// rule as <see cref="RunAsync"/>, only those bindings' findings written; no <see cref="CheckRun"/> is recorded.
+    /// </summary>
+    public async Task<ModelRecheckResult> RunForModelAsync(int modelId, CancellationToken ct)
+    {
+        await _oneAtATime.WaitAsync(ct);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var at = clock.GetUtcNow().UtcDateTime;
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var reference = await ModelRecheck.LoadReferenceAsync(db, modelId, at, ct);
+            var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
+            log.LogInformation("Re-checked the {Evaluated} bindings of model {Model}: {Opened} findings opened, {Changed} changed, {Resolved} resolved in {Elapsed} ms",
+                result.BindingsEvaluated, modelId, result.Opened, result.Changed, result.Resolved, result.ElapsedMs);
+            return result;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
     private async Task<CheckRun> RunExclusiveAsync(CheckTrigger trigger, CancellationToken ct)
     {
         var at = clock.GetUtcNow().UtcDateTime;

@@ -13,8 +13,15 @@ public static class DecisionEndpoints
             .WithName("Decide")
             .WithSummary("May the model serve the workload? Allowed, with the reasons, from the same rule the compliance check uses.")
             .RequireAuthorization(Policies.Api);
+        // A constant behind the same policy: the load test's limit (scripts/load.sh), so authentication costs the same.
+        app.MapGet("/api/v1/ping", () => TypedResults.Ok(Pong))
+            .WithName("Ping")
+            .WithSummary("A constant answer for the caller's credentials: checks a token works and measures the API's own overhead.")
+            .RequireAuthorization(Policies.Api);
         return app;
     }
+
+    private static readonly Pong Pong = new(true);
 
     internal static async Task<Results<Ok<Decision>, ProblemHttpResult>> DecideAsync(
         string? model, int? workload, Usage? usage, DecisionService decisions, CancellationToken ct)
@@ -42,3 +49,6 @@ public static class DecisionEndpoints
             : TypedResults.Ok(Decision.From(evaluation));
     }
 }
+
+/// <summary>The constant answer of <c>GET /api/v1/ping</c>.</summary>
+public sealed record Pong(bool Ok);

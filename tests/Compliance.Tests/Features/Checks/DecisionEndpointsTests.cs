@@ -53,6 +53,16 @@ public sealed class DecisionEndpointsTests : IClassFixture<DecisionEndpointsTest
     }
 
     [Fact]
+    public async Task Ping_answers_a_constant_to_staff_and_refuses_without_a_user_or_to_a_customer()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(null).GetAsync("/api/v1/ping")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(Roles.Customer).GetAsync("/api/v1/ping")).StatusCode);
+        var response = await Client(Roles.ComplianceOfficer).GetAsync("/api/v1/ping");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new Pong(true), await response.Content.ReadFromJsonAsync<Pong>());
+    }
+
+    [Fact]
     public async Task Decision_without_a_user_is_refused()
     {
         var response = await Client(null).GetAsync("/api/v1/decisions?model=1&workload=1");

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Security.Claims;
+using Compliance.Tests.Infrastructure;
+using Compliance.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Compliance.Tests.Data;
+
+/// <summary>
+/// Two instances of the app on one database (a scaled-out deployment behind a load balancer): the Data Protection keys
+/// live in the database, so a sign-in cookie issued by one instance is accepted by the other; an instance on another
+/// database (another key ring) refuses it.
+/// </summary>
+public sealed class ScaleOutTests : IDisposable
+{
+    private readonly string _shared = Directory.CreateTempSubdirectory("compliance-scaleout-").FullName;
+    private readonly Instance _a, _b, _other;
+
+    /// <summary>The app on the given database file.</summary>
+    private sealed class Instance(string? connectionString) : ComplianceAppFactory
+    {
+        protected override Dictionary<string, string?> Settings
+        {
+            get
+            {
+                var settings = base.Settings;
+                if (connectionString is not null)
+                {
+                    settings["ConnectionStrings:Compliance"] = connectionString;
+                }
+
+                return settings;
+            }
+        }
+    }
+
+    public ScaleOutTests()
+    {
+        var database = $"Data Source={Path.Combine(_shared, "compliance.db")}";
+        _a = new Instance(database);
+        _a.CreateClient().Dispose(); // A migrates and seeds first, as the first instance of a deployment does
+        _b = new Instance(database);
+        _other = new Instance(null);
+    }
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+        _other.Dispose();
+        try
+        {
+            Directory.Delete(_shared, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string SignInCookie(IServiceProvider services)
+    {
+        var identity = new ClaimsIdentity([new Claim("sub", "officer"), new Claim("name", "officer"), new Claim("role", Roles.ComplianceOfficer)],
+            CookieAuthenticationDefaults.AuthenticationScheme, "name", "role");
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddHours(1) },
+            CookieAuthenticationDefaults.AuthenticationScheme);
+        var cookies = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        return $"{cookies.Cookie.Name}={cookies.TicketDataFormat.Protect(ticket)}";
+    }
+
+    private static async Task<HttpStatusCode> PingAsync(WebApplicationFactory<Program> instance, string? cookie)
+    {
+        using var client = instance.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ping");
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task A_sign_in_cookie_issued_by_one_instance_is_accepted_by_another_on_the_same_database_only()
+    {
+        var cookie = SignInCookie(_a.Services);
+
+        Assert.Equal(HttpStatusCode.OK, await PingAsync(_a, cookie));
+        Assert.Equal(HttpStatusCode.OK, await PingAsync(_b, cookie));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PingAsync(_b, null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PingAsync(_other, cookie)); // its own database, its own key ring
+    }
+
+    [Fact]
+    public void A_payload_protected_by_one_instance_is_read_by_the_other()
+    {
+        var protectedText = _a.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("scale-out test").Protect("hello from A");
+
+        Assert.Equal("hello from A", _b.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("scale-out test").Unprotect(protectedText));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
+            _other.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("scale-out test").Unprotect(protectedText));
+    }
+}
