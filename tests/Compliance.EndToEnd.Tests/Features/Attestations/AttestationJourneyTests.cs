@@ -20,7 +20,7 @@ public sealed class AttestationJourneyTests
     {
         // The officer issues Acme's attestation.
         var (officer, officerErrors) = await _host.SignInAsync("officer");
-        await officer.GetByRole(AriaRole.Link, new() { Name = "Attestations" }).ClickAsync();
+        await officer.GetByRole(AriaRole.Link, new() { Name = "Attestations", Exact = true }).ClickAsync();
         await Expect(officer.Locator("h1")).ToHaveTextAsync("Attestations");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Issue attestation" }).ClickAsync();
         var dialog = officer.GetByRole(AriaRole.Dialog);
@@ -32,7 +32,7 @@ public sealed class AttestationJourneyTests
 
         // The customer finds it and downloads the signed PDF.
         var (customer, customerErrors) = await _host.SignInAsync("customer-acme");
-        await customer.GetByRole(AriaRole.Link, new() { Name = "Attestations" }).ClickAsync();
+        await customer.GetByRole(AriaRole.Link, new() { Name = "Attestations", Exact = true }).ClickAsync();
         await Expect(customer.Locator("h1")).ToHaveTextAsync("Your attestations");
         var download = customer.GetByRole(AriaRole.Link, new() { Name = "Download PDF" }).First;
         await Expect(download).ToBeVisibleAsync();

@@ -17,7 +17,7 @@ public sealed class InventoryJourneyTests
     {
         var (page, errors) = await _host.SignInAsync("officer");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Models" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Models", Exact = true }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Models");
         await page.GetByText("anthropic.claude-3-5-sonnet-20240620-v1:0").ClickAsync();
 
@@ -38,7 +38,7 @@ public sealed class InventoryJourneyTests
         var (page, errors) = await _host.SignInAsync("auditor");
 
         // Navigate inside the live circuit: rows of a freshly loaded page only react to clicks once the circuit is up.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Bindings" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bindings", Exact = true }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Bindings");
         await Expect(page.GetByText("Add binding")).ToHaveCountAsync(0); // auditors read, never change
         var firstWorkload = page.Locator(".mud-table-body tr").First;
