@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [ApprovalListSources] (
@@ -35,7 +35,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [AuditEvents] (
@@ -56,7 +56,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [CheckRuns] (
@@ -80,7 +80,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Customers] (
@@ -95,7 +95,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -108,7 +108,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Models] (
@@ -128,7 +128,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [ApprovalListSyncs] (
@@ -150,7 +150,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Attestations] (
@@ -179,7 +179,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Workloads] (
@@ -198,7 +198,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Approvals] (
@@ -230,7 +230,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Restrictions] (
@@ -260,7 +260,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [AttestationDownloads] (
@@ -276,7 +276,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Bindings] (
@@ -295,7 +295,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Findings] (
@@ -318,7 +318,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [TransitionPlans] (
@@ -344,7 +344,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE TABLE [Waivers] (
@@ -364,7 +364,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApprovalListSources_Name] ON [ApprovalListSources] ([Name]);
@@ -372,7 +372,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApprovalListSyncs_SourceId_StartedAt] ON [ApprovalListSyncs] ([SourceId], [StartedAt]);
@@ -380,7 +380,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Approvals_ModelId_Status] ON [Approvals] ([ModelId], [Status]);
@@ -388,7 +388,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Approvals_SourceId_SourceEntryKey] ON [Approvals] ([SourceId], [SourceEntryKey]);
@@ -396,7 +396,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Approvals_Status_ValidUntil] ON [Approvals] ([Status], [ValidUntil]);
@@ -404,7 +404,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AttestationDownloads_AttestationId_At] ON [AttestationDownloads] ([AttestationId], [At]);
@@ -412,7 +412,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Attestations_CustomerId_IssuedAt] ON [Attestations] ([CustomerId], [IssuedAt]);
@@ -420,7 +420,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Attestations_VerificationCode] ON [Attestations] ([VerificationCode]);
@@ -428,7 +428,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEvents_At] ON [AuditEvents] ([At]);
@@ -436,7 +436,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditEvents_Entity_EntityKey] ON [AuditEvents] ([Entity], [EntityKey]);
@@ -444,7 +444,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_From] ON [Bindings] ([From]);
@@ -452,7 +452,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_ModelId_Id] ON [Bindings] ([ModelId], [Id]);
@@ -460,7 +460,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_WorkloadId_Id] ON [Bindings] ([WorkloadId], [Id]);
@@ -468,7 +468,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_CheckRuns_StartedAt] ON [CheckRuns] ([StartedAt]);
@@ -476,7 +476,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Customers_Code] ON [Customers] ([Code]);
@@ -484,7 +484,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Customers_Name] ON [Customers] ([Name]);
@@ -492,7 +492,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Findings_BindingId_Rule] ON [Findings] ([BindingId], [Rule]);
@@ -500,7 +500,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Findings_RestrictionId] ON [Findings] ([RestrictionId]);
@@ -508,7 +508,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Findings_Rule_Status] ON [Findings] ([Rule], [Status]);
@@ -516,7 +516,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Findings_Status_Severity] ON [Findings] ([Status], [Severity]);
@@ -524,7 +524,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Models_DisplayName] ON [Models] ([DisplayName]);
@@ -532,7 +532,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Models_HostModelId_Hosting_Region] ON [Models] ([HostModelId], [Hosting], [Region]);
@@ -540,7 +540,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Models_Provider_DisplayName] ON [Models] ([Provider], [DisplayName]);
@@ -548,7 +548,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Restrictions_ModelId] ON [Restrictions] ([ModelId]);
@@ -556,7 +556,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Restrictions_Provider] ON [Restrictions] ([Provider]);
@@ -564,7 +564,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Restrictions_SourceId_SourceEntryKey] ON [Restrictions] ([SourceId], [SourceEntryKey]);
@@ -572,15 +572,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
-    CREATE INDEX [IX_TransitionPlans_BindingId] ON [TransitionPlans] ([BindingId]);
+    EXEC(N'CREATE UNIQUE INDEX [IX_TransitionPlans_BindingId_Open] ON [TransitionPlans] ([BindingId]) WHERE "Status" IN (0, 1)');
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_TransitionPlans_RestrictionId_Status] ON [TransitionPlans] ([RestrictionId], [Status]);
@@ -588,7 +588,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_TransitionPlans_TargetModelId] ON [TransitionPlans] ([TargetModelId]);
@@ -596,7 +596,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Waivers_ExpiresAt] ON [Waivers] ([ExpiresAt]);
@@ -604,7 +604,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Waivers_FindingId_ExpiresAt] ON [Waivers] ([FindingId], [ExpiresAt]);
@@ -612,7 +612,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Workloads_CustomerId_Name] ON [Workloads] ([CustomerId], [Name]);
@@ -620,7 +620,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Workloads_ImpactLevel_Id] ON [Workloads] ([ImpactLevel], [Id]);
@@ -628,7 +628,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Workloads_Name] ON [Workloads] ([Name]);
@@ -636,11 +636,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125132611_Initial'
+    WHERE [MigrationId] = N'20261125150025_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125132611_Initial', N'10.0.15');
+    VALUES (N'20261125150025_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -780,7 +780,10 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BindingId");
+                    b.HasIndex("BindingId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TransitionPlans_BindingId_Open")
+                        .HasFilter("\"Status\" IN (0, 1)");
 
                     b.HasIndex("TargetModelId");
 

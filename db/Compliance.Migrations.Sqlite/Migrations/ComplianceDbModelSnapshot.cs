@@ -749,7 +749,10 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BindingId");
+                    b.HasIndex("BindingId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TransitionPlans_BindingId_Open")
+                        .HasFilter("\"Status\" IN (0, 1)");
 
                     b.HasIndex("TargetModelId");
 

@@ -148,9 +148,29 @@ public sealed class TransitionService(
             Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(), CreatedBy = actor, CreatedAt = now,
         };
         db.As(actor, $"Plan to move binding {bindingId} off restriction #{restrictionId}").TransitionPlans.Add(plan);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            if (!await OpenPlanExistsAsync(bindingId, ct))
+            {
+                throw;
+            }
+
+            // Another officer planned the same binding at the same moment; the unique index kept one plan.
+            return Outcome<TransitionPlan>.Invalid(new FieldError("bindingId", $"Binding {bindingId} already has an open transition plan; change or cancel that one."));
+        }
+
         await tx.CommitAsync(ct);
         return Outcome<TransitionPlan>.Ok(plan);
+    }
+
+    private async Task<bool> OpenPlanExistsAsync(int bindingId, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.TransitionPlans.AnyAsync(p => p.BindingId == bindingId && OpenStatuses.Contains(p.Status), ct);
     }
 
     /// <summary>The move has started.</summary>

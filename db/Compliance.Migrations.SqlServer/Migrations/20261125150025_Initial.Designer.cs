@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Compliance.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(ComplianceDb))]
-    [Migration("20261125132611_Initial")]
+    [Migration("20261125150025_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -783,7 +783,10 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BindingId");
+                    b.HasIndex("BindingId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TransitionPlans_BindingId_Open")
+                        .HasFilter("\"Status\" IN (0, 1)");
 
                     b.HasIndex("TargetModelId");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Compliance.Migrations.SqlServer.Migrations
+namespace Compliance.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,21 +15,21 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "ApprovalListSources",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Format = table.Column<int>(type: "int", nullable: false),
-                    Url = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    UploadedContent = table.Column<byte[]>(type: "varbinary(max)", maxLength: 10485760, nullable: true),
-                    Schedule = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Enabled = table.Column<bool>(type: "bit", nullable: false),
-                    ETag = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: true),
-                    ContentSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    LastSyncAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    LastSyncStatus = table.Column<int>(type: "int", nullable: false),
-                    LastSyncError = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
-                    CreatedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Format = table.Column<int>(type: "INTEGER", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    UploadedContent = table.Column<byte[]>(type: "BLOB", maxLength: 10485760, nullable: true),
+                    Schedule = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ETag = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    ContentSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LastSyncAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastSyncStatus = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastSyncError = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -40,18 +40,18 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "AuditEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    User = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Action = table.Column<int>(type: "int", nullable: false),
-                    Entity = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    EntityKey = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Before = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: true),
-                    After = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: true),
-                    Reason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    PreviousHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    User = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Action = table.Column<int>(type: "INTEGER", nullable: false),
+                    Entity = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    EntityKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Before = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: true),
+                    After = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -62,21 +62,21 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "CheckRuns",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    Trigger = table.Column<int>(type: "int", nullable: false),
-                    BindingsEvaluated = table.Column<int>(type: "int", nullable: false),
-                    CompliantBindings = table.Column<int>(type: "int", nullable: false),
-                    FindingsOpened = table.Column<int>(type: "int", nullable: false),
-                    FindingsResolved = table.Column<int>(type: "int", nullable: false),
-                    OpenCritical = table.Column<int>(type: "int", nullable: false),
-                    OpenHigh = table.Column<int>(type: "int", nullable: false),
-                    OpenMedium = table.Column<int>(type: "int", nullable: false),
-                    OpenWarnings = table.Column<int>(type: "int", nullable: false),
-                    Error = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Trigger = table.Column<int>(type: "INTEGER", nullable: false),
+                    BindingsEvaluated = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompliantBindings = table.Column<int>(type: "INTEGER", nullable: false),
+                    FindingsOpened = table.Column<int>(type: "INTEGER", nullable: false),
+                    FindingsResolved = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpenCritical = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpenHigh = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpenMedium = table.Column<int>(type: "INTEGER", nullable: false),
+                    OpenWarnings = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -87,12 +87,12 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Customers",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Code = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Sector = table.Column<int>(type: "int", nullable: false),
-                    ContactEmail = table.Column<string>(type: "nvarchar(320)", maxLength: 320, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Sector = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContactEmail = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -103,10 +103,10 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    FriendlyName = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: true),
-                    Xml = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -117,17 +117,17 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Models",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    Provider = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    HostModelId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Version = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Hosting = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    Region = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
-                    DeprecatedOn = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    RetiredOn = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    Description = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    HostModelId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Version = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Hosting = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DeprecatedOn = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RetiredOn = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -138,18 +138,18 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "ApprovalListSyncs",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    SourceId = table.Column<int>(type: "int", nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    FinishedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    ContentSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    Added = table.Column<int>(type: "int", nullable: false),
-                    Changed = table.Column<int>(type: "int", nullable: false),
-                    Removed = table.Column<int>(type: "int", nullable: false),
-                    Diff = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: true),
-                    Error = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SourceId = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContentSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Added = table.Column<int>(type: "INTEGER", nullable: false),
+                    Changed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Removed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Diff = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -166,25 +166,25 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Attestations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    CustomerId = table.Column<int>(type: "int", nullable: false),
-                    VerificationCode = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
-                    Statement = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
-                    IssuedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    IssuedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    AsOf = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    CheckRunId = table.Column<int>(type: "int", nullable: true),
-                    SnapshotJson = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: false),
-                    SnapshotSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    Pdf = table.Column<byte[]>(type: "varbinary(max)", maxLength: 2147483647, nullable: false),
-                    PdfSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    IsDevelopmentCopy = table.Column<bool>(type: "bit", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    SupersededById = table.Column<int>(type: "int", nullable: true),
-                    WithdrawnAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    WithdrawnBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    WithdrawalReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerificationCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Statement = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IssuedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AsOf = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CheckRunId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SnapshotJson = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: false),
+                    SnapshotSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Pdf = table.Column<byte[]>(type: "BLOB", maxLength: 2147483647, nullable: false),
+                    PdfSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IsDevelopmentCopy = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    SupersededById = table.Column<int>(type: "INTEGER", nullable: true),
+                    WithdrawnAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    WithdrawnBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    WithdrawalReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -201,15 +201,15 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Workloads",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    CustomerId = table.Column<int>(type: "int", nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Owner = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Environment = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
-                    ImpactLevel = table.Column<int>(type: "int", nullable: false),
-                    DataCategories = table.Column<int>(type: "int", nullable: false),
-                    Description = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CustomerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Environment = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    ImpactLevel = table.Column<int>(type: "INTEGER", nullable: false),
+                    DataCategories = table.Column<int>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -226,27 +226,27 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Approvals",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ModelId = table.Column<int>(type: "int", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    MaxImpactLevel = table.Column<int>(type: "int", nullable: false),
-                    DataCategories = table.Column<int>(type: "int", nullable: false),
-                    Usages = table.Column<int>(type: "int", nullable: false),
-                    Sectors = table.Column<int>(type: "int", nullable: false),
-                    CustomerIds = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
-                    ValidFrom = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    ValidUntil = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    Conditions = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    Justification = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
-                    RequestedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    RequestedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    DecidedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    DecidedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    DecisionReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    SourceId = table.Column<int>(type: "int", nullable: true),
-                    SourceEntryKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxImpactLevel = table.Column<int>(type: "INTEGER", nullable: false),
+                    DataCategories = table.Column<int>(type: "INTEGER", nullable: false),
+                    Usages = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sectors = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerIds = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    ValidFrom = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ValidUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Conditions = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    SourceId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SourceEntryKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -269,24 +269,24 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Restrictions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ModelId = table.Column<int>(type: "int", nullable: true),
-                    Provider = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    Sectors = table.Column<int>(type: "int", nullable: false),
-                    CustomerIds = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
-                    MinImpactLevel = table.Column<int>(type: "int", nullable: false),
-                    EffectiveFrom = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    TransitionDeadline = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    Reason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
-                    CreatedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    LiftedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    LiftedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    LiftReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    SourceId = table.Column<int>(type: "int", nullable: true),
-                    SourceEntryKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Sectors = table.Column<int>(type: "INTEGER", nullable: false),
+                    CustomerIds = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    MinImpactLevel = table.Column<int>(type: "INTEGER", nullable: false),
+                    EffectiveFrom = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TransitionDeadline = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LiftedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LiftedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LiftReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    SourceId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SourceEntryKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -310,12 +310,12 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "AttestationDownloads",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    AttestationId = table.Column<int>(type: "int", nullable: false),
-                    DownloadedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    At = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    Format = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AttestationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    DownloadedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -332,14 +332,14 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Bindings",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    ModelId = table.Column<int>(type: "int", nullable: false),
-                    WorkloadId = table.Column<int>(type: "int", nullable: false),
-                    Usage = table.Column<int>(type: "int", nullable: false),
-                    Purpose = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
-                    From = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    To = table.Column<DateTime>(type: "datetime2", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkloadId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Usage = table.Column<int>(type: "INTEGER", nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    From = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    To = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -362,19 +362,19 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Findings",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    BindingId = table.Column<int>(type: "int", nullable: false),
-                    Rule = table.Column<int>(type: "int", nullable: false),
-                    Severity = table.Column<int>(type: "int", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    FirstSeen = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    LastSeen = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    ResolvedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    Detail = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
-                    RestrictionId = table.Column<int>(type: "int", nullable: true),
-                    ApprovalId = table.Column<int>(type: "int", nullable: true),
-                    LastCheckRunId = table.Column<int>(type: "int", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    BindingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Rule = table.Column<int>(type: "INTEGER", nullable: false),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirstSeen = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSeen = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    RestrictionId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ApprovalId = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastCheckRunId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -391,20 +391,20 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "TransitionPlans",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    BindingId = table.Column<int>(type: "int", nullable: false),
-                    RestrictionId = table.Column<int>(type: "int", nullable: false),
-                    TargetModelId = table.Column<int>(type: "int", nullable: false),
-                    Owner = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    TargetDate = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    Status = table.Column<int>(type: "int", nullable: false),
-                    Notes = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
-                    NewBindingId = table.Column<int>(type: "int", nullable: true),
-                    CompletedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    CreatedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    BindingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RestrictionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetModelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TargetDate = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    NewBindingId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -433,16 +433,16 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 name: "Waivers",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    FindingId = table.Column<long>(type: "bigint", nullable: false),
-                    Justification = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
-                    GrantedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    GrantedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    RevokedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    RevokedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
-                    Version = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FindingId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    GrantedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    GrantedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RevokedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -592,9 +592,11 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 columns: new[] { "SourceId", "SourceEntryKey" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TransitionPlans_BindingId",
+                name: "IX_TransitionPlans_BindingId_Open",
                 table: "TransitionPlans",
-                column: "BindingId");
+                column: "BindingId",
+                unique: true,
+                filter: "\"Status\" IN (0, 1)");
 
             migrationBuilder.CreateIndex(
                 name: "IX_TransitionPlans_RestrictionId_Status",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Compliance.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ComplianceDb))]
-    [Migration("20261125132606_Initial")]
+    [Migration("20261125150019_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -752,7 +752,10 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BindingId");
+                    b.HasIndex("BindingId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TransitionPlans_BindingId_Open")
+                        .HasFilter("\"Status\" IN (0, 1)");
 
                     b.HasIndex("TargetModelId");
 
