@@ -3,7 +3,8 @@ namespace Compliance.Web.Features.Approvals;
 /// <summary>Told when approvals or restrictions change (decisions, revocations, expiry, list syncs), so a check can follow soon.</summary>
 public interface IApprovalsChanged
 {
-    void ApprovalsChanged();
+    /// <summary>Approvals changed; <paramref name="modelId"/> names the one model concerned when there is one.</summary>
+    void ApprovalsChanged(int? modelId = null);
 
     void RestrictionsChanged();
 }
@@ -16,7 +17,18 @@ public sealed class ApprovalEvents : IApprovalsChanged
 {
     public event Action<string>? Changed;
 
-    public void ApprovalsChanged() => Changed?.Invoke("approvals");
+    /// <summary>One model's approvals changed: its bindings can be re-checked at once.</summary>
+    public event Action<int>? ModelChanged;
+
+    public void ApprovalsChanged(int? modelId = null)
+    {
+        if (modelId is { } id)
+        {
+            ModelChanged?.Invoke(id);
+        }
+
+        Changed?.Invoke("approvals");
+    }
 
     public void RestrictionsChanged() => Changed?.Invoke("restrictions");
 }

@@ -172,7 +172,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             return Outcome<Approval>.Invalid(Conflict(winner));
         }
 
-        changed.ApprovalsChanged();
+        changed.ApprovalsChanged(approval.ModelId);
         return Outcome<Approval>.Ok(approval);
     }
 
@@ -226,7 +226,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             return Outcome<Approval>.Invalid(Conflict(await fresh.Approvals.AsNoTracking().SingleAsync(a => a.Id == approvalId, ct)));
         }
 
-        changed.ApprovalsChanged();
+        changed.ApprovalsChanged(approval.ModelId);
         return Outcome<Approval>.Ok(approval);
     }
 
