@@ -5,13 +5,14 @@ namespace Compliance.Web.Data;
 
 /// <summary>
 /// WAL keeps readers (grids, the check's readers) unblocked while one writer commits; a larger page
-/// cache and memory-mapped reads make the inventory-sized scans several times faster.
+/// cache makes the inventory-sized scans several times faster. No memory-mapped reads: they made the
+/// check's resident peak +200 MB over 1M bindings (target ≤ 100 MB) for no gain in time (docs/performance.md).
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
 
-    public const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA busy_timeout=30000;";
+    public const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
