@@ -41,7 +41,7 @@ public static class CheckBenchmark
             await warmRunner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
         }
 
-        var runner = new CheckRunner(bench.Factory, Options.Create(new CheckOptions()), TimeProvider.System, NullLogger<CheckRunner>.Instance);
+        var runner = new CheckRunner(bench.Factory, Options.Create(new CheckOptions { ReaderCount = int.Parse(Environment.GetEnvironmentVariable("CHECK_READERS") ?? "2") }), TimeProvider.System, NullLogger<CheckRunner>.Instance);
         foreach (var pass in new[] { "first run", "re-run", "re-run" })
         {
             var before = Measure.ResetPeakMemory();
