@@ -12,8 +12,10 @@ WORKDIR /app
 COPY --from=build /app .
 RUN mkdir -p /app/App_Data && chown app:app /app/App_Data
 USER app
+# Behind a TLS-terminating load balancer: trust X-Forwarded-For/Proto so sign-in redirects use https.
 ENV ASPNETCORE_URLS=http://+:8080 \
-    ASPNETCORE_ENVIRONMENT=Production
+    ASPNETCORE_ENVIRONMENT=Production \
+    ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
 EXPOSE 8080
 VOLUME ["/app/App_Data"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
