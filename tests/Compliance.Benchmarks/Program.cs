@@ -7,6 +7,7 @@ using Compliance.Web.Data.DemoData;
 //   recheck   re-check of one model's bindings after one approval change
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
 //   pdf       attestation PDF of 1,000 and 10,000 bindings
+//   circuits  memory per connected dashboard user (Blazor circuit), Debian Chromium tabs; only when named
 //   --smoke   tiny sizes: proves the benchmarks still compile and run (CI)
 // Each RESULT line gives the figure, the physical limit measured in the same run and their ratio (docs/performance.md).
 var smoke = args.Contains("--smoke");
@@ -32,6 +33,12 @@ if (Run("check") || Run("recheck") || Run("decision"))
 if (Run("pdf"))
 {
     await PdfBenchmark.RunAsync(smoke ? [200] : [1_000, 10_000], smoke ? 2 : 8);
+}
+
+if (chosen.Contains("circuits"))
+{
+    var counts = args.Where(a => a.StartsWith("--circuits=")).Select(a => a["--circuits=".Length..].Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
+    await CircuitBenchmark.RunAsync(counts ?? (smoke ? [5] : [100]));
 }
 
 Console.WriteLine($"done · load average {Measure.Load()}");
