@@ -17,6 +17,13 @@ public sealed record Outcome<T>(T? Value, IReadOnlyList<FieldError> Errors, bool
     public static Outcome<T> Invalid(params FieldError[] errors) => new(default, errors);
 
     public static Outcome<T> Missing(string what) => new(default, [new FieldError("id", what)], NotFound: true);
+
+    /// <summary>Every problem in one sentence run, for a snackbar or a log line.</summary>
+    public string Message => string.Join(" ", Errors.Select(e => e.Message));
+
+    /// <summary>The problems by field, as a form shows them under each field.</summary>
+    public Dictionary<string, string> ErrorsByField() =>
+        Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => string.Join(" ", g.Select(e => e.Message)));
 }
 
 public sealed record BindingInput(int ModelId, int WorkloadId, Usage Usage, string? Purpose, DateTime? From);

@@ -262,7 +262,7 @@ public sealed class TransitionService(
                 }
                 else
                 {
-                    skipped.Add($"{binding.WorkloadName} ({binding.CustomerName}): {string.Join(" ", outcome.Errors.Select(e => e.Message))}");
+                    skipped.Add($"{binding.WorkloadName} ({binding.CustomerName}): {outcome.Message}");
                 }
             }
 

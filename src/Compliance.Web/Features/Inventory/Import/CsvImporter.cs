@@ -101,9 +101,9 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         await using var db = await factory.CreateDbContextAsync(ct);
         var (added, updated) = kind switch
         {
-            ImportKind.Models => await StageModelsAsync(db, data, errors, ct),
-            ImportKind.Workloads => await StageWorkloadsAsync(db, data, errors, ct),
-            _ => await StageBindingsAsync(db, data, errors, ct),
+            ImportKind.Models => await StageModelsAsync(db, data, ct),
+            ImportKind.Workloads => await StageWorkloadsAsync(db, data, ct),
+            _ => await StageBindingsAsync(db, data, ct),
         };
         if (errors.Count > 0)
         {
@@ -122,7 +122,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         ImportReport Fail(params ImportError[] list) => new(fileName, kind.ToString(), 0, 0, list);
     }
 
-    private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, List<ImportError> errors, CancellationToken ct)
+    private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
     {
         var existing = await db.Models.ToDictionaryAsync(m => (m.HostModelId, m.Hosting, m.Region), ct);
         var seen = new Dictionary<(string, string, string), int>();
@@ -174,7 +174,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         return (added, updated);
     }
 
-    private static async Task<(int, int)> StageWorkloadsAsync(ComplianceDb db, List<Fields> rows, List<ImportError> errors, CancellationToken ct)
+    private static async Task<(int, int)> StageWorkloadsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
     {
         var customers = await db.Customers.ToDictionaryAsync(c => c.Code, c => c.Id, StringComparer.OrdinalIgnoreCase, ct);
         var existing = await db.Workloads.ToDictionaryAsync(w => (w.CustomerId, w.Name), ct);
@@ -225,7 +225,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         return (added, updated);
     }
 
-    private static async Task<(int, int)> StageBindingsAsync(ComplianceDb db, List<Fields> rows, List<ImportError> errors, CancellationToken ct)
+    private static async Task<(int, int)> StageBindingsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
     {
         var workloads = await db.Workloads.Select(w => new { w.Id, w.Name, w.Customer!.Code })
             .ToDictionaryAsync(w => (w.Code.ToLowerInvariant(), w.Name), w => w.Id, ct);
