@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Compliance.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -21,14 +19,9 @@ public sealed class InMemoryHostTests : IClassFixture<ComplianceAppFactory>
     public async Task A_pipeline_token_from_the_in_memory_host_is_accepted_by_its_api()
     {
         using var client = _app.CreateClient();
-        var token = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "pipeline",
-            ["client_secret"] = "pipeline-secret",
-        }));
+        var token = await client.RequestPipelineTokenAsync();
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
-        var accessToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        var accessToken = await token.AccessTokenAsync();
 
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var me = await client.GetAsync("/api/v1/me");

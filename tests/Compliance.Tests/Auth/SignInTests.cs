@@ -34,9 +34,9 @@ public sealed class SignInTests : IClassFixture<KestrelAppFactory>
     public async Task The_pipeline_client_gets_a_token_by_client_credentials_and_the_api_accepts_it()
     {
         using var client = _app.CreateHttpClient();
-        var token = await PipelineTokenAsync(client, "pipeline-secret");
+        var token = await client.RequestPipelineTokenAsync();
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
-        var accessToken = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        var accessToken = await token.AccessTokenAsync();
 
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var response = await client.GetAsync("/api/v1/me");
@@ -51,7 +51,7 @@ public sealed class SignInTests : IClassFixture<KestrelAppFactory>
     public async Task The_pipeline_client_with_a_wrong_secret_gets_no_token()
     {
         using var client = _app.CreateHttpClient();
-        var token = await PipelineTokenAsync(client, "not-the-secret");
+        var token = await client.RequestPipelineTokenAsync("not-the-secret");
         Assert.False(token.IsSuccessStatusCode);
         Assert.DoesNotContain("access_token", await token.Content.ReadAsStringAsync());
     }
@@ -106,13 +106,4 @@ public sealed class SignInTests : IClassFixture<KestrelAppFactory>
     [InlineData("", false)]
     public void Sign_in_returns_only_to_paths_on_this_site(string returnUrl, bool accepted) =>
         Assert.Equal(accepted, Compliance.Web.Auth.AuthEndpoints.IsLocal(returnUrl));
-
-    private static Task<HttpResponseMessage> PipelineTokenAsync(HttpClient client, string secret) =>
-        client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "pipeline",
-            ["client_secret"] = secret,
-            ["scope"] = "compliance-api",
-        }));
 }

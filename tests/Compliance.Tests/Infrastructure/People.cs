@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Compliance.Web.Auth;
 
-namespace Compliance.Tests.Features.Approvals;
+namespace Compliance.Tests.Infrastructure;
 
 /// <summary>Signed-in people as the sign-in handler builds them: a name claim and role claims.</summary>
-internal static class People
+public static class People
 {
     public static readonly ClaimsPrincipal Officer = Person("officer", Roles.ComplianceOfficer);
     public static readonly ClaimsPrincipal Admin = Person("admin", Roles.Administrator);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Compliance.Domain;
+using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace Compliance.Components.Tests.Features.Approvals;
 /// <summary>The approvals pages rendered against the demo database, signed in as the administrator "admin".</summary>
 public sealed class ApprovalsPageTests : ComponentTest
 {
-    private static readonly ClaimsPrincipal Admin = new(new ClaimsIdentity([new Claim("name", "admin"), new Claim("role", Roles.Administrator)], "test", "name", "role"));
+    private static readonly ClaimsPrincipal Admin = People.Admin;
 
     private void SignInAsAdmin()
     {

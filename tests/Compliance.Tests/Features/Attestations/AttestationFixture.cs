@@ -34,11 +34,7 @@ public sealed class AttestationFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        await using (var db = Database.Create())
-        {
-            await DemoInventory.SeedAsync(db, NullLogger.Instance);
-        }
-
+        await Database.SeedDemoAsync();
         await SeedCheckResultsAsync();
         await using (var db = Database.Create())
         {

@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
-using Compliance.Web.Auth;
 using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
@@ -35,8 +33,7 @@ public sealed class CheckOnChangeTests : IClassFixture<ComplianceAppFactory>
             (approvalId, modelId) = (candidate.Id, candidate.ModelId);
         }
 
-        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim("name", "admin"), new Claim("role", Roles.Administrator)], "test", "name", "role"));
-        var revoked = await services.GetRequiredService<ApprovalService>().RevokeAsync(admin, approvalId, "vendor terms changed");
+        var revoked = await services.GetRequiredService<ApprovalService>().RevokeAsync(People.Admin, approvalId, "vendor terms changed");
         Assert.True(revoked.Succeeded, string.Join(" ", revoked.Errors));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -128,7 +128,7 @@ public sealed class CheckRunnerScaleTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task Check_over_a_generated_inventory_gives_the_counts_an_independent_query_gives()
     {
-        var factory = new TestDatabaseFactory(_database);
+        var factory = _database.Factory;
         var runner = new CheckRunner(factory, Options.Create(new CheckOptions()), TimeProvider.System, new TestOutputLogger<CheckRunner>(output));
 
         var watch = Stopwatch.StartNew();

@@ -1,7 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
-using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,12 +18,9 @@ public sealed class CheckRunnerTests(Xunit.Abstractions.ITestOutputHelper output
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        await using (var db = _database.Create())
-        {
-            await DemoInventory.SeedAsync(db, NullLogger.Instance);
-        }
+        await _database.SeedDemoAsync();
 
-        var factory = new TestDatabaseFactory(_database);
+        var factory = _database.Factory;
         _runner = new CheckRunner(factory, Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance);
         _cache = new ReferenceDataCache(factory, _clock);
     }

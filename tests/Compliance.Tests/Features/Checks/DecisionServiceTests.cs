@@ -1,9 +1,7 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
-using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Checks;
@@ -18,12 +16,9 @@ public sealed class DecisionServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        await using (var db = _database.Create())
-        {
-            await DemoInventory.SeedAsync(db, NullLogger.Instance);
-        }
+        await _database.SeedDemoAsync();
 
-        _cache = new ReferenceDataCache(new TestDatabaseFactory(_database), _clock);
+        _cache = new ReferenceDataCache(_database.Factory, _clock);
         _decisions = new DecisionService(_cache, _database.Options, Options.Create(new CheckOptions()), _clock);
     }
 

@@ -18,7 +18,7 @@ public sealed class ModelRecheckTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
-        _runner = new CheckRunner(new TestDatabaseFactory(_database), Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance);
+        _runner = new CheckRunner(_database.Factory, Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance);
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
-using Compliance.Web.Auth;
-using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Checks.Transitions;
 using Compliance.Web.Features.Inventory;
@@ -21,21 +19,16 @@ public sealed class TransitionServiceTests : IAsyncLifetime
     private ReferenceDataCache _cache = null!;
     private TransitionService _transitions = null!;
 
-    private static readonly ClaimsPrincipal Officer =
-        new(new ClaimsIdentity([new Claim("name", "officer"), new Claim("role", Roles.ComplianceOfficer)], "test", "name", "role"));
+    private static readonly ClaimsPrincipal Officer = People.Officer;
 
-    private static readonly ClaimsPrincipal Auditor =
-        new(new ClaimsIdentity([new Claim("name", "auditor"), new Claim("role", Roles.Auditor)], "test", "name", "role"));
+    private static readonly ClaimsPrincipal Auditor = People.Auditor;
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        await using (var db = _database.Create())
-        {
-            await DemoInventory.SeedAsync(db, NullLogger.Instance);
-        }
+        await _database.SeedDemoAsync();
 
-        var factory = new TestDatabaseFactory(_database);
+        var factory = _database.Factory;
         _runner = new CheckRunner(factory, Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance);
         _cache = new ReferenceDataCache(factory, _clock);
         _transitions = new TransitionService(factory, _cache, new InventoryService(factory, _events, _clock), Options.Create(new CheckOptions()), _clock);

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
-using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,20 +17,16 @@ public sealed class WaiverServiceTests : IAsyncLifetime
     private CheckRunner _runner = null!;
     private WaiverService _waivers = null!;
 
-    private static ClaimsPrincipal User(string name, string role) =>
-        new(new ClaimsIdentity([new Claim("name", name), new Claim("role", role)], "test", "name", "role"));
+    private static ClaimsPrincipal User(string name, string role) => People.Person(name, role);
 
     private static readonly ClaimsPrincipal Officer = User("officer", Roles.ComplianceOfficer);
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        await using (var db = _database.Create())
-        {
-            await DemoInventory.SeedAsync(db, NullLogger.Instance);
-        }
+        await _database.SeedDemoAsync();
 
-        var factory = new TestDatabaseFactory(_database);
+        var factory = _database.Factory;
         _runner = new CheckRunner(factory, Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance);
         _waivers = new WaiverService(factory, _clock);
         await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
