@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.Tests.Jobs;
 
+[Collection(HangfireStorageCollection.Name)]
 public sealed class JobsSetupTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("compliance-jobs-").FullName;
