@@ -646,3 +646,172 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    ALTER TABLE [Bindings] ADD [CustomerId] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    ALTER TABLE [Bindings] ADD [CustomerName] nvarchar(200) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    ALTER TABLE [Bindings] ADD [ImpactLevel] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    ALTER TABLE [Bindings] ADD [ModelName] nvarchar(200) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    ALTER TABLE [Bindings] ADD [WorkloadName] nvarchar(200) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    EXEC(N'UPDATE b SET CustomerId = w.CustomerId, CustomerName = c.Name, WorkloadName = w.Name, ImpactLevel = w.ImpactLevel, ModelName = m.DisplayName
+    FROM [Bindings] b JOIN [Workloads] w ON w.Id = b.WorkloadId JOIN [Customers] c ON c.Id = w.CustomerId JOIN [Models] m ON m.Id = b.ModelId;')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [TR_Bindings_Copies_Insert] ON [Bindings] AFTER INSERT AS BEGIN SET NOCOUNT ON;
+    UPDATE b SET CustomerId = w.CustomerId, CustomerName = c.Name, WorkloadName = w.Name, ImpactLevel = w.ImpactLevel, ModelName = m.DisplayName
+    FROM [Bindings] b JOIN inserted i ON i.Id = b.Id JOIN [Workloads] w ON w.Id = b.WorkloadId
+        JOIN [Customers] c ON c.Id = w.CustomerId JOIN [Models] m ON m.Id = b.ModelId; END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [TR_Bindings_Copies_Update] ON [Bindings] AFTER UPDATE AS BEGIN IF UPDATE(WorkloadId) OR UPDATE(ModelId) BEGIN SET NOCOUNT ON;
+    UPDATE b SET CustomerId = w.CustomerId, CustomerName = c.Name, WorkloadName = w.Name, ImpactLevel = w.ImpactLevel, ModelName = m.DisplayName
+    FROM [Bindings] b JOIN inserted i ON i.Id = b.Id JOIN [Workloads] w ON w.Id = b.WorkloadId
+        JOIN [Customers] c ON c.Id = w.CustomerId JOIN [Models] m ON m.Id = b.ModelId; END END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [TR_Workloads_Copies_Update] ON [Workloads] AFTER UPDATE AS BEGIN
+        SET NOCOUNT ON;
+        IF UPDATE(Name) OR UPDATE(ImpactLevel) OR UPDATE(CustomerId)
+            UPDATE b SET WorkloadName = w.Name, ImpactLevel = w.ImpactLevel, CustomerId = w.CustomerId, CustomerName = c.Name
+            FROM [Bindings] b JOIN inserted w ON w.Id = b.WorkloadId JOIN [Customers] c ON c.Id = w.CustomerId;
+    END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [TR_Customers_Copies_Update] ON [Customers] AFTER UPDATE AS BEGIN
+        SET NOCOUNT ON;
+        IF UPDATE(Name)
+            UPDATE b SET CustomerName = i.Name FROM [Bindings] b JOIN inserted i ON i.Id = b.CustomerId;
+    END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [TR_Models_Copies_Update] ON [Models] AFTER UPDATE AS BEGIN
+        SET NOCOUNT ON;
+        IF UPDATE(DisplayName)
+            UPDATE b SET ModelName = i.DisplayName FROM [Bindings] b JOIN inserted i ON i.Id = b.ModelId;
+    END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_CustomerId_Id] ON [Bindings] ([CustomerId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_CustomerName_Id] ON [Bindings] ([CustomerName], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_ImpactLevel_Id] ON [Bindings] ([ImpactLevel], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_ModelName_Id] ON [Bindings] ([ModelName], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_To_From] ON [Bindings] ([To], [From]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_WorkloadName_Id] ON [Bindings] ([WorkloadName], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125160659_BindingCopies', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -39,6 +39,13 @@ public sealed class BenchDatabase : IAsyncDisposable
         return bench;
     }
 
+    /// <summary>A consistent copy of the database (VACUUM INTO), for looking at query plans outside the benchmark.</summary>
+    public async Task CopyToAsync(string file)
+    {
+        await using var db = Create();
+        await db.Database.ExecuteSqlAsync($"VACUUM INTO {Path.GetFullPath(file)}");
+    }
+
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
@@ -61,6 +68,16 @@ public static class Measure
             samples[i] = sw.Elapsed.TotalMilliseconds;
         }
 
+        Array.Sort(samples);
+        return samples;
+    }
+
+    /// <summary>Samples whose action times only its own part (it returns milliseconds), after untimed set-up.</summary>
+    public static async Task<double[]> SamplesAsync(int warmup, int count, Func<int, Task<double>> timed)
+    {
+        for (var i = 0; i < warmup; i++) await timed(i);
+        var samples = new double[count];
+        for (var i = 0; i < count; i++) samples[i] = await timed(i);
         Array.Sort(samples);
         return samples;
     }

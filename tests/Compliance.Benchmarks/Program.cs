@@ -8,12 +8,21 @@ using Compliance.Web.Data.DemoData;
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
 //   pdf       attestation PDF of 1,000 and 10,000 bindings
 //   circuits  memory per connected dashboard user (Blazor circuit), Debian Chromium tabs; only when named
+//   generate  only generate 1,000,000 bindings into --out=<file.db>, for experiments in sqlite3; only when named
 //   --smoke   tiny sizes: proves the benchmarks still compile and run (CI)
 // Each RESULT line gives the figure, the physical limit measured in the same run and their ratio (docs/performance.md).
 var smoke = args.Contains("--smoke");
 var chosen = (args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all").Split(',');
 bool Run(string name) => chosen.Contains(name) || chosen.Contains("all");
 Console.WriteLine($"AI Model Compliance benchmarks · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {(smoke ? "smoke" : "full")} · load average {Measure.Load()}");
+
+if (chosen.Contains("generate"))
+{
+    var target = args.FirstOrDefault(a => a.StartsWith("--out="))?["--out=".Length..] ?? throw new ArgumentException("generate needs --out=<file.db>");
+    await using var bench = await BenchDatabase.GenerateAsync(InventorySize.Scaled(smoke ? 5_000 : 1_000_000));
+    await bench.CopyToAsync(target);
+    Console.WriteLine($"written to {target}");
+}
 
 if (Run("grid"))
 {

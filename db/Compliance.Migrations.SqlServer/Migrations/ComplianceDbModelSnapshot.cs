@@ -408,11 +408,31 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
+                    b.Property<string>("CustomerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
                     b.Property<DateTime>("From")
                         .HasColumnType("datetime2");
 
+                    b.Property<int>("ImpactLevel")
+                        .HasColumnType("int")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
                     b.Property<int>("ModelId")
                         .HasColumnType("int");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -428,15 +448,40 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.Property<int>("WorkloadId")
                         .HasColumnType("int");
 
+                    b.Property<string>("WorkloadName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
                     b.HasKey("Id");
 
                     b.HasIndex("From");
 
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("CustomerName", "Id");
+
+                    b.HasIndex("ImpactLevel", "Id");
+
                     b.HasIndex("ModelId", "Id");
+
+                    b.HasIndex("ModelName", "Id");
+
+                    b.HasIndex("To", "From");
 
                     b.HasIndex("WorkloadId", "Id");
 
-                    b.ToTable("Bindings");
+                    b.HasIndex("WorkloadName", "Id");
+
+                    b.ToTable("Bindings", t =>
+                        {
+                            t.HasTrigger("TR_Bindings_Copies_Insert");
+
+                            t.HasTrigger("TR_Bindings_Copies_Update");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("Compliance.Domain.CheckRun", b =>
@@ -527,7 +572,12 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Customers");
+                    b.ToTable("Customers", t =>
+                        {
+                            t.HasTrigger("TR_Customers_Copies_Update");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("Compliance.Domain.Finding", b =>
@@ -644,7 +694,12 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.HasIndex("HostModelId", "Hosting", "Region")
                         .IsUnique();
 
-                    b.ToTable("Models");
+                    b.ToTable("Models", t =>
+                        {
+                            t.HasTrigger("TR_Models_Copies_Update");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("Compliance.Domain.Restriction", b =>
@@ -884,7 +939,12 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ImpactLevel", "Id");
 
-                    b.ToTable("Workloads");
+                    b.ToTable("Workloads", t =>
+                        {
+                            t.HasTrigger("TR_Workloads_Copies_Update");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -389,11 +389,31 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
+                    b.Property<string>("CustomerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
                     b.Property<DateTime>("From")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ImpactLevel")
+                        .HasColumnType("INTEGER")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
 
                     b.Property<string>("Purpose")
                         .IsRequired()
@@ -409,15 +429,38 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.Property<int>("WorkloadId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkloadName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Compliance:DatabaseCopy", true);
+
                     b.HasKey("Id");
 
                     b.HasIndex("From");
 
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("CustomerName", "Id");
+
+                    b.HasIndex("ImpactLevel", "Id");
+
                     b.HasIndex("ModelId", "Id");
+
+                    b.HasIndex("ModelName", "Id");
+
+                    b.HasIndex("To", "From");
 
                     b.HasIndex("WorkloadId", "Id");
 
-                    b.ToTable("Bindings");
+                    b.HasIndex("WorkloadName", "Id");
+
+                    b.ToTable("Bindings", t =>
+                        {
+                            t.HasTrigger("TR_Bindings_Copies_Insert");
+
+                            t.HasTrigger("TR_Bindings_Copies_Update");
+                        });
                 });
 
             modelBuilder.Entity("Compliance.Domain.CheckRun", b =>
@@ -504,7 +547,10 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.ToTable("Customers");
+                    b.ToTable("Customers", t =>
+                        {
+                            t.HasTrigger("TR_Customers_Copies_Update");
+                        });
                 });
 
             modelBuilder.Entity("Compliance.Domain.Finding", b =>
@@ -617,7 +663,10 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.HasIndex("HostModelId", "Hosting", "Region")
                         .IsUnique();
 
-                    b.ToTable("Models");
+                    b.ToTable("Models", t =>
+                        {
+                            t.HasTrigger("TR_Models_Copies_Update");
+                        });
                 });
 
             modelBuilder.Entity("Compliance.Domain.Restriction", b =>
@@ -849,7 +898,10 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ImpactLevel", "Id");
 
-                    b.ToTable("Workloads");
+                    b.ToTable("Workloads", t =>
+                        {
+                            t.HasTrigger("TR_Workloads_Copies_Update");
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Compliance.Data.Configurations;
 using Compliance.Domain;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -103,7 +104,7 @@ public static class AuditTrail
     private static string Snapshot(EntityEntry entry, bool original)
     {
         var values = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var p in entry.Properties)
+        foreach (var p in entry.Properties.Where(p => !p.Metadata.IsDatabaseCopy()))
         {
             var value = original ? p.OriginalValue : p.CurrentValue;
             // Large documents are recorded by their hash, not copied into the trail.

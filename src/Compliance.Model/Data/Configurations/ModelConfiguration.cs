@@ -8,6 +8,7 @@ public sealed class ModelConfiguration : IEntityTypeConfiguration<Model>
 {
     public void Configure(EntityTypeBuilder<Model> b)
     {
+        b.ToTable(t => t.HasTrigger(DatabaseCopies.Triggers.ModelRenamed));
         b.Property(m => m.Provider).HasMaxLength(100);
         b.Property(m => m.HostModelId).HasMaxLength(200);
         b.Property(m => m.DisplayName).HasMaxLength(200);

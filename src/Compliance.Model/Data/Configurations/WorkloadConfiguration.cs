@@ -8,6 +8,7 @@ public sealed class WorkloadConfiguration : IEntityTypeConfiguration<Workload>
 {
     public void Configure(EntityTypeBuilder<Workload> b)
     {
+        b.ToTable(t => t.HasTrigger(DatabaseCopies.Triggers.WorkloadChanged));
         b.Property(w => w.Name).HasMaxLength(200);
         b.Property(w => w.Owner).HasMaxLength(200);
         b.Property(w => w.Environment).HasMaxLength(50);

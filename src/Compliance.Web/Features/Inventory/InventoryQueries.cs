@@ -18,15 +18,16 @@ public static class InventoryQueries
         return bindings.Select(b => new BindingRow
         {
             Id = b.Id,
-            CustomerId = b.Workload!.CustomerId,
-            CustomerName = b.Workload.Customer!.Name,
+            // Sort and filter keys from the binding's own copies (indexed); the rest only for the page's rows.
+            CustomerId = b.CustomerId,
+            CustomerName = b.CustomerName,
             WorkloadId = b.WorkloadId,
-            WorkloadName = b.Workload.Name,
-            ImpactLevel = b.Workload.ImpactLevel,
-            DataCategories = b.Workload.DataCategories,
+            WorkloadName = b.WorkloadName,
+            ImpactLevel = b.ImpactLevel,
+            DataCategories = b.Workload!.DataCategories,
             ModelId = b.ModelId,
-            ModelName = b.Model!.DisplayName,
-            HostModelId = b.Model.HostModelId,
+            ModelName = b.ModelName,
+            HostModelId = b.Model!.HostModelId,
             Provider = b.Model.Provider,
             Hosting = b.Model.Hosting,
             Usage = b.Usage,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
@@ -12,15 +13,67 @@ namespace Compliance.Web.Features.Shared;
 /// </summary>
 public static class GridQuery
 {
+    /// <param name="paging">The grid's <see cref="GridPaging"/> for large tables: pages by keyset and reuses the total;
+    /// without it every page counts and skips rows (fine for tables of hundreds).</param>
+    /// <param name="scope">What else narrows <paramref name="rows"/> (a switch, a parent id): part of when a total still holds.</param>
     public static async Task<GridData<T>> PageAsync<T>(IQueryable<T> rows, GridState<T> state, CancellationToken ct,
-        Expression<Func<T, object?>>? tieBreaker = null)
+        Expression<Func<T, object?>>? tieBreaker = null, GridPaging? paging = null, string scope = "")
     {
         var filtered = Filter(rows, state.FilterDefinitions);
-        var total = await filtered.CountAsync(ct);
-        var sorted = Sort(filtered, state.SortDefinitions, tieBreaker);
-        var items = await sorted.Skip(state.Page * state.PageSize).Take(state.PageSize).ToListAsync(ct);
+        int total;
+        if (paging is not null && paging.TryReuseTotal(Signature(state, scope)))
+        {
+            total = paging.Total;
+        }
+        else
+        {
+            total = await filtered.CountAsync(ct);
+            paging?.Counted(total);
+        }
+
+        var keyset = paging is null ? null : Keyset<T>.For(state.SortDefinitions, tieBreaker);
+        var items = paging is null || keyset is null
+            ? await Sort(filtered, state.SortDefinitions, tieBreaker).Skip(state.Page * state.PageSize).Take(state.PageSize).ToListAsync(ct)
+            : await KeysetPageAsync(filtered, state, tieBreaker, keyset, paging, total, ct);
         return new GridData<T> { Items = items, TotalItems = total };
     }
+
+    private static async Task<List<T>> KeysetPageAsync<T>(IQueryable<T> filtered, GridState<T> state, Expression<Func<T, object?>>? tieBreaker,
+        Keyset<T> keyset, GridPaging paging, int total, CancellationToken ct)
+    {
+        var (page, size) = (state.Page, state.PageSize);
+        IQueryable<T> Forward(IQueryable<T> q) => Sort(q, state.SortDefinitions, tieBreaker);
+        IQueryable<T> Backward(IQueryable<T> q) => Sort(q, state.SortDefinitions, tieBreaker, reversed: true);
+        async Task<List<T>> Reversed(IQueryable<T> q)
+        {
+            var list = await q.ToListAsync(ct);
+            list.Reverse();
+            return list;
+        }
+
+        var rowsAfterPage = total - (page + 1) * size;
+        var items =
+            page == 0 ? await Forward(filtered).Take(size).ToListAsync(ct)
+            : paging.TryGetEdges(page - 1, out var previous) ? await Forward(keyset.Beyond(filtered, previous.Last, backwards: false)).Take(size).ToListAsync(ct)
+            : paging.TryGetEdges(page + 1, out var next) ? await Reversed(Backward(keyset.Beyond(filtered, next.First, backwards: true)).Take(size))
+            : rowsAfterPage <= 0 ? await Reversed(Backward(filtered).Take(Math.Max(0, total - page * size)))
+            // A jump: skip from the nearest remembered page, or from whichever end is nearer.
+            : paging.NearestKnownBefore(page) is { } known && paging.TryGetEdges(known, out var edges) && (page - known - 1) * size <= rowsAfterPage
+                ? await Forward(keyset.Beyond(filtered, edges.Last, backwards: false)).Skip((page - known - 1) * size).Take(size).ToListAsync(ct)
+            : rowsAfterPage < page * size ? await Reversed(Backward(filtered).Skip(rowsAfterPage).Take(size))
+            : await Forward(filtered).Skip(page * size).Take(size).ToListAsync(ct);
+        if (items.Count > 0)
+        {
+            paging.Remember(page, keyset.KeyOf(items[0]), keyset.KeyOf(items[^1]));
+        }
+
+        return items;
+    }
+
+    private static string Signature<T>(GridState<T> state, string scope) => string.Join('\u001f',
+        new[] { scope, state.PageSize.ToString(CultureInfo.InvariantCulture) }
+            .Concat(state.FilterDefinitions.Select(f => $"{f.Column?.PropertyName}\u001e{f.Operator}\u001e{Convert.ToString(f.Value, CultureInfo.InvariantCulture)}"))
+            .Concat(state.SortDefinitions.OrderBy(s => s.Index).Select(s => $"{s.SortBy}\u001e{s.Descending}")));
 
     public static IQueryable<T> Filter<T>(IQueryable<T> rows, IEnumerable<IFilterDefinition<T>> filters)
     {
@@ -42,7 +95,8 @@ public static class GridQuery
         return rows;
     }
 
-    public static IQueryable<T> Sort<T>(IQueryable<T> rows, ICollection<SortDefinition<T>> sorts, Expression<Func<T, object?>>? tieBreaker)
+    public static IQueryable<T> Sort<T>(IQueryable<T> rows, ICollection<SortDefinition<T>> sorts, Expression<Func<T, object?>>? tieBreaker,
+        bool reversed = false)
     {
         IOrderedQueryable<T>? ordered = null;
         foreach (var s in sorts.OrderBy(s => s.Index))
@@ -54,7 +108,7 @@ public static class GridQuery
 
             var row = Expression.Parameter(typeof(T), "r");
             var key = Expression.Lambda(Expression.Property(row, property), row);
-            var method = (ordered is null, s.Descending) switch
+            var method = (ordered is null, s.Descending != reversed) switch
             {
                 (true, false) => nameof(Queryable.OrderBy),
                 (true, true) => nameof(Queryable.OrderByDescending),
@@ -65,10 +119,23 @@ public static class GridQuery
                 typeof(Queryable), method, [typeof(T), property.PropertyType], (ordered ?? rows).Expression, Expression.Quote(key)));
         }
 
-        // A stable order makes pages deterministic.
-        return tieBreaker is null ? (IQueryable<T>?)ordered ?? rows
-            : ordered?.ThenBy(tieBreaker) ?? rows.OrderBy(tieBreaker);
+        // A stable order makes pages deterministic; it runs the way the first column does, so one index serves both.
+        if (tieBreaker is null)
+        {
+            return (IQueryable<T>?)ordered ?? rows;
+        }
+
+        return (TieBreakerDescending(sorts) != reversed, ordered) switch
+        {
+            (false, null) => rows.OrderBy(tieBreaker),
+            (true, null) => rows.OrderByDescending(tieBreaker),
+            (false, _) => ordered.ThenBy(tieBreaker),
+            (true, _) => ordered.ThenByDescending(tieBreaker),
+        };
     }
+
+    internal static bool TieBreakerDescending<T>(IEnumerable<SortDefinition<T>> sorts) =>
+        sorts.OrderBy(s => s.Index).FirstOrDefault()?.Descending ?? false;
 
     private static Expression? Condition(MemberExpression member, Type type, string? op, object? value)
     {

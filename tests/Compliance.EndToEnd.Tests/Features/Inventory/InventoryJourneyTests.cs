@@ -19,7 +19,8 @@ public sealed class InventoryJourneyTests
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Models", Exact = true }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Models");
-        await page.GetByText("anthropic.claude-3-5-sonnet-20240620-v1:0").ClickAsync();
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "anthropic.claude-3-5-sonnet-20240620-v1:0" }).First
+            .GetByRole(AriaRole.Link, new() { Name = "Claude 3.5 Sonnet" }).ClickAsync();
 
         await page.WaitForURLAsync(new Regex("/inventory/models/\\d+$"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Claude 3.5 Sonnet");
@@ -37,11 +38,10 @@ public sealed class InventoryJourneyTests
     {
         var (page, errors) = await _host.SignInAsync("auditor");
 
-        // Navigate inside the live circuit: rows of a freshly loaded page only react to clicks once the circuit is up.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Bindings", Exact = true }).ClickAsync();
+                await page.GetByRole(AriaRole.Link, new() { Name = "Bindings", Exact = true }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Bindings");
         await Expect(page.GetByText("Add binding")).ToHaveCountAsync(0); // auditors read, never change
-        var firstWorkload = page.Locator(".mud-table-body tr").First;
+        var firstWorkload = page.Locator(".mud-table-body tr a[href*='/inventory/workloads/']").First;
         await Expect(firstWorkload).ToBeVisibleAsync();
         await firstWorkload.ClickAsync();
         await page.WaitForURLAsync(new Regex("/inventory/workloads/\\d+$"));

@@ -59,6 +59,79 @@ public sealed class GridQueryTests : IAsyncLifetime
         Assert.Equal(expected, all);
     }
 
+    public static TheoryData<string, bool, bool> Orders => new()
+    {
+        { "", false, false },
+        { nameof(BindingRow.CustomerName), false, false },
+        { nameof(BindingRow.CustomerName), true, true },
+        { nameof(BindingRow.ImpactLevel), true, false },
+        { nameof(BindingRow.WorkloadName), false, true },
+        { nameof(BindingRow.From), true, true },
+        { nameof(BindingRow.To), false, false }, // nullable: pages by OFFSET
+    };
+
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public async Task Keyset_pages_are_the_pages_offset_gives_whichever_way_the_pager_moves(string sortBy, bool descending, bool filtered)
+    {
+        await using var db = _database.Create();
+        var now = DateTime.UtcNow;
+        const int size = 7;
+        GridState<BindingRow> State(int page)
+        {
+            var state = new GridState<BindingRow> { Page = page, PageSize = size };
+            if (sortBy.Length > 0) state.SortDefinitions.Add(new SortDefinition<BindingRow>(sortBy, descending, 0, r => r.Id));
+            if (filtered) state.FilterDefinitions.Add(Filter(r => r.ImpactLevel, FilterOperator.Number.GreaterThanOrEqual, ImpactLevel.IL5));
+            return state;
+        }
+
+        // The truth: the same view read by OFFSET, one page at a time, without a paging memory.
+        var expected = new List<List<int>>();
+        for (var p = 0; ; p++)
+        {
+            var page = await GridQuery.PageAsync(db.BindingRows(false, now), State(p), CancellationToken.None, r => r.Id);
+            if (!page.Items.Any()) break;
+            expected.Add(page.Items.Select(r => r.Id).ToList());
+        }
+
+        var total = expected.Sum(p => p.Count);
+        Assert.True(expected.Count >= 4, $"the demo inventory gives {expected.Count} pages; the test needs several");
+        Assert.Equal(total, expected.SelectMany(p => p).Distinct().Count());
+
+        // Next to the end, back to the start, last, previous, a jump into the middle and on from it.
+        var last = expected.Count - 1;
+        int[] moves = [.. Enumerable.Range(0, expected.Count), .. Enumerable.Range(0, last).Reverse()];
+        var paging = new GridPaging();
+        foreach (var sequence in new[] { moves, [last, last - 1, last - 2, 0], [last / 2, last / 2 + 1, last / 2 - 1, 1] })
+        {
+            paging.Reset();
+            foreach (var p in sequence)
+            {
+                var page = await GridQuery.PageAsync(db.BindingRows(false, now), State(p), CancellationToken.None, r => r.Id, paging);
+                Assert.Equal(total, page.TotalItems);
+                Assert.True(expected[p].SequenceEqual(page.Items.Select(r => r.Id)), $"page {p} of [{string.Join(", ", sequence)}]");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_remembered_total_is_reused_for_the_same_view_and_counted_again_when_the_filters_change()
+    {
+        await using var db = _database.Create();
+        var paging = new GridPaging();
+        var state = new GridState<BindingRow> { Page = 0, PageSize = 5 };
+        var before = await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging);
+
+        // A binding that a reused total does not see until the view changes or the grid resets.
+        var binding = await db.Bindings.AsNoTracking().FirstAsync();
+        await db.Database.ExecuteSqlAsync($"INSERT INTO Bindings (ModelId, WorkloadId, Usage, Purpose, \"From\") VALUES ({binding.ModelId}, {binding.WorkloadId}, 0, 'late', '2026-01-01 00:00:00')");
+        state.Page = 1;
+        Assert.Equal(before.TotalItems, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
+        Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging, scope: "another view")).TotalItems);
+        paging.Reset();
+        Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
+    }
+
 #pragma warning disable BL0005 // a column built outside a render tree, as the grid would hand it to ServerData
     private static FilterDefinition<BindingRow> Filter<TProperty>(System.Linq.Expressions.Expression<Func<BindingRow, TProperty>> property, string op, object value)
     {
