@@ -102,7 +102,8 @@ public static class CheckBenchmark
         long checksum = 0;
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = "SELECT Id, ModelId, WorkloadId, Usage FROM Bindings WHERE \"To\" IS NULL OR \"To\" > $now";
+            // In table order, as the check reads it (the planner would otherwise pick the (To, From) index and hop around the table).
+            cmd.CommandText = "SELECT Id, ModelId, WorkloadId, Usage FROM Bindings NOT INDEXED WHERE \"To\" IS NULL OR \"To\" > $now";
             cmd.Parameters.AddWithValue("$now", Compliance.Web.Features.Checks.SqliteCheckStore.Text(DateTime.UtcNow));
             using var r = cmd.ExecuteReader();
             while (r.Read())

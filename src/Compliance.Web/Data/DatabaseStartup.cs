@@ -25,6 +25,8 @@ public sealed class DatabaseStartup(
         {
             await DemoInventory.SeedAsync(db, log, cancellationToken);
         }
+
+        await SqlitePragmas.OptimizeAsync(db.Database, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

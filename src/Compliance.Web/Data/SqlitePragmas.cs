@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Compliance.Web.Data;
 
@@ -26,5 +28,17 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = Sql;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Refreshes the planner's statistics where they are stale (SQLite's <c>PRAGMA optimize</c>; SQL Server keeps its
+    /// own). Without them a grid's first page over a large inventory took over a second: run after bulk writes.
+    /// </summary>
+    public static async Task OptimizeAsync(DatabaseFacade database, CancellationToken ct)
+    {
+        if (database.IsSqlite())
+        {
+            await database.ExecuteSqlRawAsync("PRAGMA optimize;", ct);
+        }
     }
 }

@@ -25,7 +25,7 @@ public sealed class InventoryJourneyTests
         await page.WaitForURLAsync(new Regex("/inventory/models/\\d+$"));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Claude 3.5 Sonnet");
         await Expect(page.GetByText("What this model serves")).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Acme Defense Systems" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Acme Defense Systems" }).First).ToBeVisibleAsync();
         await Expect(page.Locator("table[aria-label='Bindings'] tbody tr, .mud-table-container tbody tr").First).ToBeVisibleAsync();
 
         await Journeys.AssertAccessibleAsync(page);

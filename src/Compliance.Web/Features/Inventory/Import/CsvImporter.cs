@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Inventory.Import;
@@ -116,6 +117,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             await tx.CommitAsync(ct);
         }
 
+        await SqlitePragmas.OptimizeAsync(db.Database, CancellationToken.None);
         if (kind == ImportKind.Models) changed.ModelsChanged(); else changed.BindingsChanged();
         return new ImportReport(fileName, kind.ToString(), added, updated, []);
 
