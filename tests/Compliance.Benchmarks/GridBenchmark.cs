@@ -15,7 +15,9 @@ public static class GridBenchmark
 {
     public static async Task RunAsync(int bindings, int samples)
     {
-        await using var bench = await BenchDatabase.GenerateAsync(InventorySize.Scaled(bindings));
+        // Issue #4's shape at 250,000 (100,000 workloads); DESIGN.md's 1,000,000 with ten bindings per workload.
+        var size = bindings == 250_000 ? InventorySize.Scaled(bindings) with { Workloads = 100_000 } : InventorySize.Scaled(bindings);
+        await using var bench = await BenchDatabase.GenerateAsync(size);
         const int pageSize = 25;
         var pages = bindings / pageSize;
         int[] depths = [0, 10, pages / 100, pages / 10, pages / 2, pages - 1];

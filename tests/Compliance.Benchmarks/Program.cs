@@ -2,7 +2,7 @@ using Compliance.Benchmarks;
 using Compliance.Web.Data.DemoData;
 
 // Usage: dotnet run -c Release --project tests/Compliance.Benchmarks -- <benchmark[,benchmark…]|all> [--smoke]
-//   grid      inventory grid page + count over 1,000,000 bindings
+//   grid      inventory grid page + count over 1,000,000 bindings (--grid-bindings=250000,1000000 for other sizes)
 //   check     check run over 1,000,000 bindings (first run, re-runs), time and peak memory
 //   recheck   re-check of one model's bindings after one approval change
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
@@ -26,7 +26,11 @@ if (chosen.Contains("generate"))
 
 if (Run("grid"))
 {
-    await GridBenchmark.RunAsync(smoke ? 5_000 : 1_000_000, smoke ? 12 : 60);
+    var sizes = args.Where(a => a.StartsWith("--grid-bindings=")).Select(a => a["--grid-bindings=".Length..].Split(',').Select(int.Parse)).FirstOrDefault();
+    foreach (var size in sizes ?? [smoke ? 5_000 : 1_000_000])
+    {
+        await GridBenchmark.RunAsync(size, smoke ? 12 : 60);
+    }
 }
 
 if (Run("check") || Run("recheck") || Run("decision"))
