@@ -649,7 +649,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     ALTER TABLE [Bindings] ADD [CustomerId] int NOT NULL DEFAULT 0;
@@ -657,7 +657,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     ALTER TABLE [Bindings] ADD [CustomerName] nvarchar(200) NOT NULL DEFAULT N'';
@@ -665,7 +665,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     ALTER TABLE [Bindings] ADD [ImpactLevel] int NOT NULL DEFAULT 0;
@@ -673,7 +673,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     ALTER TABLE [Bindings] ADD [ModelName] nvarchar(200) NOT NULL DEFAULT N'';
@@ -681,7 +681,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     ALTER TABLE [Bindings] ADD [WorkloadName] nvarchar(200) NOT NULL DEFAULT N'';
@@ -689,7 +689,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     EXEC(N'UPDATE b SET CustomerId = w.CustomerId, CustomerName = c.Name, WorkloadName = w.Name, ImpactLevel = w.ImpactLevel, ModelName = m.DisplayName
@@ -698,7 +698,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     EXEC(N'CREATE TRIGGER [TR_Bindings_Copies_Insert] ON [Bindings] AFTER INSERT AS BEGIN SET NOCOUNT ON;
@@ -709,7 +709,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     EXEC(N'CREATE TRIGGER [TR_Bindings_Copies_Update] ON [Bindings] AFTER UPDATE AS BEGIN IF UPDATE(WorkloadId) OR UPDATE(ModelId) BEGIN SET NOCOUNT ON;
@@ -720,7 +720,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     EXEC(N'CREATE TRIGGER [TR_Workloads_Copies_Update] ON [Workloads] AFTER UPDATE AS BEGIN
@@ -733,7 +733,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     EXEC(N'CREATE TRIGGER [TR_Customers_Copies_Update] ON [Customers] AFTER UPDATE AS BEGIN
@@ -745,7 +745,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     EXEC(N'CREATE TRIGGER [TR_Models_Copies_Update] ON [Models] AFTER UPDATE AS BEGIN
@@ -757,7 +757,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_CustomerId_Id] ON [Bindings] ([CustomerId], [Id]);
@@ -765,7 +765,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_CustomerName_Id] ON [Bindings] ([CustomerName], [Id]);
@@ -773,7 +773,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
+)
+BEGIN
+    CREATE INDEX [IX_Bindings_Id_ModelId_WorkloadId_Usage_To] ON [Bindings] ([Id], [ModelId], [WorkloadId], [Usage], [To]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_ImpactLevel_Id] ON [Bindings] ([ImpactLevel], [Id]);
@@ -781,7 +789,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_ModelName_Id] ON [Bindings] ([ModelName], [Id]);
@@ -789,7 +797,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_To_From] ON [Bindings] ([To], [From]);
@@ -797,7 +805,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     CREATE INDEX [IX_Bindings_WorkloadName_Id] ON [Bindings] ([WorkloadName], [Id]);
@@ -805,11 +813,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125160659_BindingCopies'
+    WHERE [MigrationId] = N'20261125162851_BindingCopies'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125160659_BindingCopies', N'10.0.15');
+    VALUES (N'20261125162851_BindingCopies', N'10.0.15');
 END;
 
 COMMIT;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using System.Diagnostics;
 using Compliance.Domain;
 using Compliance.Web.Data.DemoData;
@@ -44,12 +43,6 @@ public static class CheckBenchmark
                 await warmRunner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
                 await Task.Delay(300);
             }
-        }
-
-        if (Environment.GetEnvironmentVariable("CHECK_COVERING") == "1")
-        {
-            await using var db = bench.Create();
-            await db.Database.ExecuteSqlRawAsync("CREATE INDEX IX_Experiment ON Bindings (Id, ModelId, WorkloadId, Usage, \"To\"); PRAGMA optimize;");
         }
 
         var runner = new CheckRunner(bench.Factory, Options.Create(new CheckOptions { ReaderCount = int.Parse(Environment.GetEnvironmentVariable("CHECK_READERS") ?? "2") }), TimeProvider.System, NullLogger<CheckRunner>.Instance);

@@ -474,6 +474,8 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.HasIndex("WorkloadName", "Id");
 
+                    b.HasIndex("Id", "ModelId", "WorkloadId", "Usage", "To");
+
                     b.ToTable("Bindings", t =>
                         {
                             t.HasTrigger("TR_Bindings_Copies_Insert");

@@ -455,6 +455,8 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
                     b.HasIndex("WorkloadName", "Id");
 
+                    b.HasIndex("Id", "ModelId", "WorkloadId", "Usage", "To");
+
                     b.ToTable("Bindings", t =>
                         {
                             t.HasTrigger("TR_Bindings_Copies_Insert");

@@ -97,6 +97,11 @@ namespace Compliance.Migrations.SqlServer.Migrations
                 columns: new[] { "CustomerName", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Bindings_Id_ModelId_WorkloadId_Usage_To",
+                table: "Bindings",
+                columns: new[] { "Id", "ModelId", "WorkloadId", "Usage", "To" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Bindings_ImpactLevel_Id",
                 table: "Bindings",
                 columns: new[] { "ImpactLevel", "Id" });
@@ -131,6 +136,10 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Bindings_CustomerName_Id",
+                table: "Bindings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Bindings_Id_ModelId_WorkloadId_Usage_To",
                 table: "Bindings");
 
             migrationBuilder.DropIndex(
