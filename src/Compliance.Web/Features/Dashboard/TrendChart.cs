@@ -38,7 +38,9 @@ public static class TrendChart
         {
             if (runLabels[i].Length > 0)
             {
-                svg.Append(Svg, $"<text class=\"trend-axis\" x=\"{X(i):0.#}\" y=\"{Height - 10}\" text-anchor=\"middle\">{Text(runLabels[i])}</text>");
+                // The first and last labels align to the plot's edges so they are not cut off.
+                var anchor = count > 1 && i == 0 ? "start" : count > 1 && i == count - 1 ? "end" : "middle";
+                svg.Append(Svg, $"<text class=\"trend-axis\" x=\"{X(i):0.#}\" y=\"{Height - 10}\" text-anchor=\"{anchor}\">{Text(runLabels[i])}</text>");
             }
         }
 
