@@ -6,6 +6,7 @@ using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Checks.Notifications;
+using Compliance.Web.Features.Dashboard;
 using Compliance.Web.Jobs;
 using Compliance.Web.Features.Attestations;
 
@@ -18,6 +19,7 @@ builder.AddComplianceUi();
 builder.AddComplianceApi();
 builder.AddInventory();
 builder.AddComplianceChecks();
+builder.AddDashboard();
 builder.AddNotifications();
 builder.AddComplianceJobs();
 builder.AddAttestations();

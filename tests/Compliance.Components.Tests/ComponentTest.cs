@@ -38,6 +38,7 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddOptions<CheckOptions>();
         Context.Services.AddSingleton<ReferenceDataCache>();
         Context.Services.AddSingleton<CheckScheduler>();
+        Context.Services.AddSingleton<Compliance.Web.Features.Dashboard.PostureCache>();
         Context.Services.AddSingleton<Compliance.Web.Features.Checks.WaiverService>();
         Context.Services.AddSingleton<Compliance.Web.Features.Checks.Transitions.TransitionService>();
         var auth = Context.AddAuthorization();

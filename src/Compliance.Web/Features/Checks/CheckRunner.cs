@@ -25,6 +25,12 @@ public sealed class CheckRunner(
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    /// <summary>
+    /// Raised after a run or a model's re-check has written its findings, so caches of what they count (the posture
+    /// dashboard's snapshot) are dropped at once rather than at their expiry.
+    /// </summary>
+    public event Action? FindingsWritten;
+
     public async Task<CheckRun> RunAsync(CheckTrigger trigger, CancellationToken ct)
     {
         await _oneAtATime.WaitAsync(ct);
@@ -54,6 +60,7 @@ public sealed class CheckRunner(
             var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
             log.LogInformation("Re-checked the {Evaluated} bindings of model {Model}: {Opened} findings opened, {Changed} changed, {Resolved} resolved in {Elapsed} ms",
                 result.BindingsEvaluated, modelId, result.Opened, result.Changed, result.Resolved, result.ElapsedMs);
+            FindingsWritten?.Invoke();
             return result;
         }
         finally
@@ -116,6 +123,7 @@ public sealed class CheckRunner(
         }
 
         await FinishAsync(db, run, ct);
+        FindingsWritten?.Invoke();
         return run;
     }
 

@@ -32,7 +32,7 @@ public sealed class PostureDashboardTests : ComponentTest
                 .Select(f => f.Binding!.WorkloadId).Distinct().CountAsync();
         }
 
-        var page = Context.Render<PostureDashboard>();
+        var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
 
         page.WaitForAssertion(() => page.Find("[data-testid=compliance-share]"), TimeSpan.FromSeconds(10));
         var share = (double)run.CompliantBindings / run.BindingsEvaluated;
@@ -65,10 +65,22 @@ public sealed class PostureDashboardTests : ComponentTest
         await RunCheckAsync();
         await RunCheckAsync();
 
-        var page = Context.Render<PostureDashboard>();
+        var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
 
         page.WaitForAssertion(() => Assert.Contains("Open critical and high findings", page.Markup), TimeSpan.FromSeconds(10));
         Assert.Equal(2, page.FindAll("figure.posture-chart svg").Count);
+        // Each run is a point with its value as the tooltip; the legend names the lines.
+        Assert.Equal(2, page.FindAll("figure.posture-chart svg[role=img]")[0].QuerySelectorAll("circle").Length);
+        Assert.All(page.FindAll("figure.posture-chart circle"), c => Assert.NotNull(c.QuerySelector("title")));
+        Assert.Equal(["Compliant %", "Critical", "High"], page.FindAll(".trend-legend li").Select(li => li.TextContent));
+    }
+
+    [Fact]
+    public void A_customer_scope_gets_no_posture()
+    {
+        var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Nothing));
+
+        Assert.Empty(page.FindAll(".posture"));
     }
 
     [Fact]
@@ -78,7 +90,7 @@ public sealed class PostureDashboardTests : ComponentTest
         auth.SetAuthorized("officer");
         auth.SetRoles(Roles.ComplianceOfficer);
         auth.SetPolicies(Policies.Staff, Policies.Officer, Policies.ApprovalRequester);
-        var page = Context.Render<PostureDashboard>();
+        var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
 
         page.WaitForAssertion(() => Assert.Equal("No check has run yet.", page.Find("[data-testid=no-check]").TextContent), TimeSpan.FromSeconds(10));
         page.FindAll("button").Single(b => b.TextContent.Contains("Run a check now")).Click();
@@ -102,7 +114,7 @@ public sealed class PostureDashboardTests : ComponentTest
         auth.SetRoles(Roles.Auditor);
         auth.SetPolicies(Policies.Staff);
 
-        var page = Context.Render<PostureDashboard>();
+        var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
 
         page.WaitForAssertion(() => Assert.Contains("A compliance officer or administrator can start one.", page.Markup), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("Run a check now", page.Markup);
