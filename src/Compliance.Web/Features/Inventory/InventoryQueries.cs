@@ -1,6 +1,8 @@
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 
 namespace Compliance.Web.Features.Inventory;
 
@@ -35,6 +37,29 @@ public static class InventoryQueries
             From = b.From,
             To = b.To,
         });
+    }
+
+    /// <summary>
+    /// A page of the bindings grid over <paramref name="all"/> (bindings rows, already narrowed to a model, customer or
+    /// workload), only those in force at <paramref name="at"/> when <paramref name="activeOnly"/>.
+    /// </summary>
+    public static Task<GridData<BindingRow>> BindingsPageAsync(this ComplianceDb db, IQueryable<BindingRow> all, bool activeOnly, DateTime at,
+        GridState<BindingRow> state, GridPaging? paging, string scope, CancellationToken ct) =>
+        activeOnly
+            ? GridQuery.PageAsync(all.Where(r => r.From <= at && (r.To == null || r.To > at)), state, ct, r => r.Id, paging, $"active/{scope}",
+                (filter, token) => db.CountActiveAsync(filter(all), at, token))
+            : GridQuery.PageAsync(all, state, ct, r => r.Id, paging, $"all/{scope}");
+
+    /// <summary>
+    /// How many of <paramref name="filtered"/> (bindings rows, filtered but not yet narrowed to active ones) are in force
+    /// at <paramref name="at"/>: all of them minus those that are not. Counting "in force" directly reads every row; the
+    /// rows not in force (ended, or starting later) are found through the <c>From</c> and <c>(To, From)</c> indexes, so
+    /// the count costs what the ended bindings cost, and the first count is SQLite's page-count shortcut.
+    /// </summary>
+    public static async Task<int> CountActiveAsync(this ComplianceDb db, IQueryable<BindingRow> filtered, DateTime at, CancellationToken ct)
+    {
+        var notInForce = db.Bindings.Where(b => b.From > at || b.To <= at).Select(b => b.Id);
+        return await filtered.CountAsync(ct) - await filtered.Where(r => notInForce.Contains(r.Id)).CountAsync(ct);
     }
 
     public static IQueryable<ModelRow> ModelRows(this ComplianceDb db, DateTime at) =>

@@ -132,6 +132,28 @@ public sealed class GridQueryTests : IAsyncLifetime
         Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
     }
 
+    [Fact]
+    public async Task Active_bindings_counted_as_all_minus_those_not_in_force_match_a_direct_count()
+    {
+        await using var db = _database.Create();
+        var now = DateTime.UtcNow;
+        var some = await db.Bindings.AsNoTracking().OrderBy(b => b.Id).Take(3).ToListAsync();
+        await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"To\" = {now.AddDays(-1)} WHERE Id = {some[0].Id}");
+        await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"From\" = {now.AddDays(5)} WHERE Id = {some[1].Id}");
+        await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"To\" = {now.AddDays(5)} WHERE Id = {some[2].Id}"); // still in force
+
+        var all = new GridState<BindingRow> { Page = 0, PageSize = 10 };
+        var allPage = await db.BindingsPageAsync(db.BindingRows(false, now), activeOnly: true, now, all, new GridPaging(), "", CancellationToken.None);
+        Assert.Equal(await db.BindingRows(true, now).CountAsync(), allPage.TotalItems);
+        Assert.Equal(await db.BindingRows(false, now).CountAsync() - await db.BindingRows(false, now).CountAsync(r => r.From > now || r.To <= now), allPage.TotalItems);
+        Assert.DoesNotContain(allPage.Items, r => r.Id == some[0].Id || r.Id == some[1].Id);
+
+        var filtered = new GridState<BindingRow> { Page = 0, PageSize = 10 };
+        filtered.FilterDefinitions.Add(Filter(r => r.ImpactLevel, FilterOperator.Number.GreaterThanOrEqual, ImpactLevel.IL5));
+        var page = await db.BindingsPageAsync(db.BindingRows(false, now), activeOnly: true, now, filtered, new GridPaging(), "", CancellationToken.None);
+        Assert.Equal(await db.BindingRows(true, now).CountAsync(r => r.ImpactLevel >= ImpactLevel.IL5), page.TotalItems);
+    }
+
 #pragma warning disable BL0005 // a column built outside a render tree, as the grid would hand it to ServerData
     private static FilterDefinition<BindingRow> Filter<TProperty>(System.Linq.Expressions.Expression<Func<BindingRow, TProperty>> property, string op, object value)
     {
