@@ -83,7 +83,7 @@ public static class InventoryGenerator
         await tx.CommitAsync(ct);
         await using (var analyze = connection.CreateCommand())
         {
-            analyze.CommandText = "PRAGMA optimize;";
+            analyze.CommandText = "ANALYZE;"; // in full: see SqlitePragmas.AnalyzeAsync
             await analyze.ExecuteNonQueryAsync(ct);
         }
 

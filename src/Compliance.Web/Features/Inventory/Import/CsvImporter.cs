@@ -117,7 +117,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             await tx.CommitAsync(ct);
         }
 
-        await SqlitePragmas.OptimizeAsync(db.Database, CancellationToken.None);
+        await SqlitePragmas.AnalyzeAsync(db.Database, CancellationToken.None);
         if (kind == ImportKind.Models) changed.ModelsChanged(); else changed.BindingsChanged();
         return new ImportReport(fileName, kind.ToString(), added, updated, []);
 
