@@ -103,7 +103,7 @@ internal sealed class Keyset<T>
         {
             var (property, descending) = _keys[i];
             var member = Expression.Property(row, property);
-            var value = Expression.Constant(key[i], property.PropertyType);
+            var value = Parameter(key[i], property.PropertyType);
             var after = descending != backwards ? ExpressionType.LessThan : ExpressionType.GreaterThan;
             var step = Expression.AndAlso(equalSoFar, Compare(after, member, value));
             any = any is null ? step : Expression.OrElse(any, step);
@@ -113,8 +113,17 @@ internal sealed class Keyset<T>
         // The first key's bound on its own lets the database start the index range there instead of filtering.
         var (first, firstDescending) = _keys[0];
         var bound = Compare(firstDescending != backwards ? ExpressionType.LessThanOrEqual : ExpressionType.GreaterThanOrEqual,
-            Expression.Property(row, first), Expression.Constant(key[0], first.PropertyType));
+            Expression.Property(row, first), Parameter(key[0], first.PropertyType));
         return rows.Where(Expression.Lambda<Func<T, bool>>(Expression.AndAlso(bound, any!), row));
+    }
+
+    // A key read through a field of a constant object becomes a SQL parameter (as a captured variable does), so every
+    // page shares one compiled query and one prepared statement; a plain constant would compile a new query per page.
+    private static Expression Parameter(object? value, Type type)
+    {
+        var holder = Activator.CreateInstance(typeof(KeysetValue<>).MakeGenericType(type))!;
+        holder.GetType().GetField(nameof(KeysetValue<int>.Value))!.SetValue(holder, value);
+        return Expression.Field(Expression.Constant(holder), nameof(KeysetValue<int>.Value));
     }
 
     private static bool Comparable(Type type) =>
@@ -135,4 +144,10 @@ internal sealed class Keyset<T>
             ? Expression.MakeBinary(op, Expression.Convert(member, typeof(int)), Expression.Convert(value, typeof(int)))
             : Expression.MakeBinary(op, member, value);
     }
+}
+
+/// <summary>Holds one keyset value so EF Core sends it as a parameter (see <c>Keyset.Parameter</c>).</summary>
+internal sealed class KeysetValue<TValue>
+{
+    public TValue Value = default!;
 }
