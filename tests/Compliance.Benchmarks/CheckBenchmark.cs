@@ -61,7 +61,7 @@ public static class CheckBenchmark
             Console.WriteLine($"  check {pass}: {run.BindingsEvaluated:N0} evaluated, {run.FindingsOpened:N0} findings opened, {run.FindingsResolved:N0} resolved, "
                 + $"{run.OpenCritical + run.OpenHigh + run.OpenMedium + run.OpenWarnings:N0} open; {ms:0} ms; process peak {Measure.MB(peak):0} MB "
                 + $"(rise {Measure.MB(peak - before):0} MB over {Measure.MB(before):0} MB before; anonymous memory rise {Measure.MB(anon.Peak - anon.Before):0} MB); "
-                + $"{Measure.MB(managed):0} MB allocated; GC gen2 count {GC.CollectionCount(2)}");
+                + $"{Measure.MB(managed):0} MB allocated; GC gen2 count {GC.CollectionCount(2)}; {anon.Breakdown}");
             Measure.Report($"check {pass}, {bindings:N0} bindings, findings written", "ms", ms, limit.Ms, "≤ 1.5 s", ms <= 1500);
             Measure.Report($"check {pass}, {bindings:N0} bindings", "resident peak rise MB", Measure.MB(peak - before), Measure.MB(limit.PeakRise), "≤ 100 MB", Measure.MB(peak - before) <= 100);
             Measure.Report($"check {pass}, {bindings:N0} bindings", "anonymous peak rise MB", Measure.MB(anon.Peak - anon.Before), Measure.MB(limit.AnonRise), "≤ 100 MB", Measure.MB(anon.Peak - anon.Before) <= 100);

@@ -134,11 +134,16 @@ public sealed class AnonymousMemoryPeak : IDisposable
     {
         Before = Read();
         Peak = Before;
+        ManagedBefore = GC.GetTotalMemory(false);
+        ManagedPeak = ManagedBefore;
+        SqliteBefore = SQLitePCL.raw.sqlite3_memory_used();
+        SQLitePCL.raw.sqlite3_memory_highwater(1); // reset SQLite's own high-water mark
         _thread = new Thread(() =>
         {
             while (!_stop)
             {
                 Peak = Math.Max(Peak, Read());
+                ManagedPeak = Math.Max(ManagedPeak, GC.GetTotalMemory(false));
                 Thread.Sleep(5);
             }
         }) { IsBackground = true };
@@ -148,6 +153,18 @@ public sealed class AnonymousMemoryPeak : IDisposable
     public long Before { get; }
 
     public long Peak { get; private set; }
+
+    /// <summary>The managed heap (objects, live or not yet collected) before and at its highest: what the GC holds.</summary>
+    public long ManagedBefore { get; }
+
+    public long ManagedPeak { get; private set; }
+
+    /// <summary>SQLite's own allocations at their highest since the start (page caches, statements): what SQLite holds.</summary>
+    public static long SqliteHighWater => SQLitePCL.raw.sqlite3_memory_highwater(0);
+
+    public long SqliteBefore { get; }
+
+    public string Breakdown => $"of which managed heap +{Measure.MB(ManagedPeak - ManagedBefore):0} MB at most, SQLite's allocations +{Measure.MB(SqliteHighWater - SqliteBefore):0} MB at most (from {Measure.MB(SqliteBefore):0} MB)";
 
     public static long Read()
     {

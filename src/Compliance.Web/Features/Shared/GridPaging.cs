@@ -126,6 +126,21 @@ internal sealed class Keyset<T>
         return Expression.Field(Expression.Constant(holder), nameof(KeysetValue<int>.Value));
     }
 
+    /// <summary>
+    /// The rows with an always-true lower bound on the first sort key. Read from either end without a key, SQLite 3.53
+    /// read a filter's index and sorted half a million rows (0.4 s) rather than walk the sort's index; a range on the
+    /// sort key makes walking that index the cheaper plan in its eyes too.
+    /// </summary>
+    public IQueryable<T> Bounded(IQueryable<T> rows)
+    {
+        var (first, _) = _keys[0];
+        var type = first.PropertyType;
+        object lowest = type == typeof(string) ? "" : type.IsEnum ? Enum.ToObject(type, int.MinValue) : type.GetField("MinValue")!.GetValue(null)!;
+        var row = Expression.Parameter(typeof(T), "r");
+        var bound = Compare(ExpressionType.GreaterThanOrEqual, Expression.Property(row, first), Parameter(lowest, type));
+        return rows.Where(Expression.Lambda<Func<T, bool>>(bound, row));
+    }
+
     private static bool Comparable(Type type) =>
         type == typeof(string) || type == typeof(DateTime) || type.IsEnum
         || type == typeof(int) || type == typeof(long) || type == typeof(decimal) || type == typeof(double);

@@ -55,16 +55,17 @@ public static class GridQuery
         }
 
         var rowsAfterPage = total - (page + 1) * size;
+        var bounded = keyset.Bounded(filtered);
         var items =
-            page == 0 ? await Forward(filtered).Take(size).ToListAsync(ct)
+            page == 0 ? await Forward(bounded).Take(size).ToListAsync(ct)
             : paging.TryGetEdges(page - 1, out var previous) ? await Forward(keyset.Beyond(filtered, previous.Last, backwards: false)).Take(size).ToListAsync(ct)
             : paging.TryGetEdges(page + 1, out var next) ? await Reversed(Backward(keyset.Beyond(filtered, next.First, backwards: true)).Take(size))
-            : rowsAfterPage <= 0 ? await Reversed(Backward(filtered).Take(Math.Max(0, total - page * size)))
+            : rowsAfterPage <= 0 ? await Reversed(Backward(bounded).Take(Math.Max(0, total - page * size)))
             // A jump: skip from the nearest remembered page, or from whichever end is nearer.
             : paging.NearestKnownBefore(page) is { } known && paging.TryGetEdges(known, out var edges) && (page - known - 1) * size <= rowsAfterPage
                 ? await Forward(keyset.Beyond(filtered, edges.Last, backwards: false)).Skip((page - known - 1) * size).Take(size).ToListAsync(ct)
-            : rowsAfterPage < page * size ? await Reversed(Backward(filtered).Skip(rowsAfterPage).Take(size))
-            : await Forward(filtered).Skip(page * size).Take(size).ToListAsync(ct);
+            : rowsAfterPage < page * size ? await Reversed(Backward(bounded).Skip(rowsAfterPage).Take(size))
+            : await Forward(bounded).Skip(page * size).Take(size).ToListAsync(ct);
         if (items.Count > 0)
         {
             paging.Remember(page, keyset.KeyOf(items[0]), keyset.KeyOf(items[^1]));
