@@ -9,14 +9,12 @@ namespace Compliance.Web.Data;
 /// WAL keeps readers (grids, the check's readers) unblocked while one writer commits; a larger page
 /// cache makes the inventory-sized scans several times faster. No memory-mapped reads: they made the
 /// check's resident peak +200 MB over 1M bindings (target ≤ 100 MB) for no gain in time (docs/performance.md).
-/// The soft heap limit (process-wide) makes every connection's cache share 64 MB: the check's three connections each
-/// filled theirs on a first run (+90 MB of SQLite memory, +113 MB in all); within the limit +64 MB, no slower.
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
 
-    public const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA busy_timeout=30000; PRAGMA soft_heap_limit=67108864;";
+    public const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -91,6 +91,7 @@ public sealed class CheckRunner(
         {
             var reference = await ReferenceData.LoadAsync(db, at, ct);
             var store = CheckStore.For(db);
+            using var memory = store.BoundMemory();
             var workloads = store.LoadWorkloads(ct);
             var loadedMs = watch.ElapsedMilliseconds;
             var (evaluated, compliant, totals, scannedMs) = await Task.Run(() => Evaluate(store, reference, workloads, run.Id, at, watch, ct), ct);

@@ -52,6 +52,9 @@ public interface ICheckStore
 
     /// <summary>Starts writing this run's findings; nothing is visible to others until <see cref="IFindingWriter.Complete"/>.</summary>
     IFindingWriter BeginFindings(int checkRunId, DateTime at);
+
+    /// <summary>Bounds the database engine's memory in this process while a run lasts (disposing restores it).</summary>
+    IDisposable BoundMemory();
 }
 
 /// <summary>Upserts findings keyed by (binding, rule), then resolves the unseen ones and applies waivers.</summary>

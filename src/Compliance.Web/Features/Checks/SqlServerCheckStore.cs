@@ -50,6 +50,18 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
 
     public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
 
+    /// <summary>SQL Server's memory is the server's to manage, not this process's.</summary>
+    public IDisposable BoundMemory() => NoBound.Instance;
+
+    private sealed class NoBound : IDisposable
+    {
+        public static readonly NoBound Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
     private readonly string _connectionString = db.Database.GetConnectionString()
         ?? throw new InvalidOperationException("The DbContext has no connection string.");
 
