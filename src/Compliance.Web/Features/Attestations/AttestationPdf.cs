@@ -431,6 +431,7 @@ public static class AttestationPdf
                 ("Evidence", checkRun),
                 ("Verification code", s.VerificationCode),
                 ("Verify at", verifyUrl),
+                ("Audit trail", s.AuditHead is { } head ? $"event #{head.EventId}, hash {head.Hash}" : "no audit event recorded yet"),
             ];
             const double labelWidth = 92;
             var valueWidth = ContentWidth - labelWidth - qrSize - 20;

@@ -23,9 +23,11 @@ public sealed record AttestationSnapshot(
     IReadOnlyList<SnapshotWorkload> Workloads,
     IReadOnlyList<SnapshotWaiver> Waivers,
     IReadOnlyList<SnapshotTransitionPlan> TransitionPlans,
-    IReadOnlyList<SnapshotApproval> Approvals)
+    IReadOnlyList<SnapshotApproval> Approvals,
+    SnapshotAuditHead? AuditHead = null)
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: the audit trail's head at issue (<see cref="AuditHead"/>); 1 had none.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -58,6 +60,12 @@ public enum AttestationResult
     /// <summary>Overall result only: no check run had completed by the as-of time, so nothing was evaluated.</summary>
     NotEvaluated,
 }
+
+/// <summary>
+/// The newest audit event when the attestation was issued. The signed PDF carries it out of the database: if events up
+/// to it were later deleted or rewritten, the trail no longer holds this id with this hash (see <c>AuditAnchors</c>).
+/// </summary>
+public sealed record SnapshotAuditHead(long EventId, string Hash);
 
 public sealed record SnapshotCustomer(string Code, string Name, Sector Sector);
 

@@ -124,8 +124,10 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
 
         // Without a completed check run there are no findings to rely on: say so rather than "compliant".
         var result = checkRun is null ? AttestationResult.NotEvaluated : Overall(snapshotWorkloads.SelectMany(w => w.Bindings).Select(b => b.Status));
+        var auditHead = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id)
+            .Select(e => new SnapshotAuditHead(e.Id, e.Hash)).FirstOrDefaultAsync(ct);
         return new AttestationSnapshot(AttestationSnapshot.CurrentSchemaVersion, verificationCode, customer, asOf, issuer, statement,
-            checkRun, result, summary, snapshotWorkloads, waivers, plans, approvals);
+            checkRun, result, summary, snapshotWorkloads, waivers, plans, approvals, auditHead);
     }
 
     public static AttestationResult StatusOf(IReadOnlyCollection<SnapshotFinding> findings) =>

@@ -92,7 +92,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         using var document = PdfDocument.Open(pdf);
         var footer = string.Join(" ", document.GetPage(document.NumberOfPages).GetWords().Select(w => w.Text));
         Assert.Contains(snapshotSha, footer);
-        Assert.Contains("\"schemaVersion\": 1", System.Text.Encoding.UTF8.GetString(json.Content));
+        Assert.Contains("\"schemaVersion\": 2", System.Text.Encoding.UTF8.GetString(json.Content));
     }
 
     [Fact]
