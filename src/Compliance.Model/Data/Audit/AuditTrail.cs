@@ -138,7 +138,8 @@ public static class AuditTrail
         {
             var set = (IQueryable<object>)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!
                 .MakeGenericMethod(type.ClrType).Invoke(db, null)!;
-            foreach (var row in await set.ToListAsync(ct))
+            // Streamed and untracked: a table of a million rows is compared row by row, never held at once.
+            await foreach (var row in set.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
             {
                 var entry = db.Entry(row);
                 var key = KeyOf(entry);
@@ -152,8 +153,6 @@ public static class AuditTrail
                     drift.Add(new AuditDrift(type.ClrType.Name, key, "differs from its last audited state in " + string.Join(", ", Differences(recorded, now))));
                 }
             }
-
-            db.ChangeTracker.Clear();
         }
 
         return drift;
