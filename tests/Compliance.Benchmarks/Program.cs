@@ -7,7 +7,9 @@ using Compliance.Web.Data.DemoData;
 //   recheck   re-check of one model's bindings after one approval change
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
 //   pdf       attestation PDF of 1,000 and 10,000 bindings
-//   circuits  memory per connected dashboard user (Blazor circuit), Debian Chromium tabs; only when named
+//   circuits  memory per connected dashboard user (Blazor circuit), Debian Chromium; only when named
+//             (--circuits=100,500,1000; --frames-per-page=50 holds that many dashboard iframes per tab, 1 = a tab each;
+//             --circuits-per-context=200 circuits per browser context)
 //   generate  only generate 1,000,000 bindings into --out=<file.db>, for experiments in sqlite3; only when named
 //   --smoke   tiny sizes: proves the benchmarks still compile and run (CI)
 // Each RESULT line gives the figure, the physical limit measured in the same run and their ratio (docs/performance.md).
@@ -51,7 +53,8 @@ if (Run("pdf"))
 if (chosen.Contains("circuits"))
 {
     var counts = args.Where(a => a.StartsWith("--circuits=")).Select(a => a["--circuits=".Length..].Split(',').Select(int.Parse).ToArray()).FirstOrDefault();
-    await CircuitBenchmark.RunAsync(counts ?? (smoke ? [5] : [100]));
+    int? Option(string name) => args.Where(a => a.StartsWith(name)).Select(a => (int?)int.Parse(a[name.Length..])).FirstOrDefault();
+    await CircuitBenchmark.RunAsync(counts ?? (smoke ? [5] : [100]), Option("--frames-per-page=") ?? 50, Option("--circuits-per-context=") ?? 200);
 }
 
 Console.WriteLine($"done · load average {Measure.Load()}");
