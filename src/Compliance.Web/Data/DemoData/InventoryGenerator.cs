@@ -81,11 +81,7 @@ public static class InventoryGenerator
             [1 + random.Next(size.Models), 1 + (i - 1) % size.Workloads, (int)Usage.Inference, "", today.AddDays(-random.Next(1, 700)), null], ct);
 
         await tx.CommitAsync(ct);
-        await using (var analyze = connection.CreateCommand())
-        {
-            analyze.CommandText = "ANALYZE;"; // in full: see SqlitePragmas.AnalyzeAsync
-            await analyze.ExecuteNonQueryAsync(ct);
-        }
+        await SqlitePragmas.AnalyzeAsync(db.Database, ct);
 
         return clock.Elapsed;
     }
