@@ -64,7 +64,7 @@ public static class GridBenchmark
                 await using var db = bench.Create();
                 var state = new GridState<BindingRow> { Page = page, PageSize = pageSize };
                 configure(state);
-                var data = await db.BindingsPageAsync(db.BindingRows(false, now), activeOnly, now, state, paging, "", CancellationToken.None);
+                var data = await db.BindingsPageAsync(db.BindingRows(), activeOnly, now, state, paging, "", CancellationToken.None);
                 return data.Items.Any() || data.TotalItems == 0 ? data : throw new InvalidOperationException($"page {page} is empty");
             }
 

@@ -9,15 +9,8 @@ namespace Compliance.Web.Features.Inventory;
 /// <summary>The inventory's read side: projections to grid rows, composed and paged in the database.</summary>
 public static class InventoryQueries
 {
-    public static IQueryable<BindingRow> BindingRows(this ComplianceDb db, bool activeOnly, DateTime at)
-    {
-        var bindings = db.Bindings.AsNoTracking();
-        if (activeOnly)
-        {
-            bindings = bindings.Where(b => b.From <= at && (b.To == null || b.To > at));
-        }
-
-        return bindings.Select(b => new BindingRow
+    public static IQueryable<BindingRow> BindingRows(this ComplianceDb db) =>
+        db.Bindings.AsNoTracking().Select(b => new BindingRow
         {
             Id = b.Id,
             // Sort and filter keys from the binding's own copies (indexed); the rest only for the page's rows.
@@ -37,7 +30,10 @@ public static class InventoryQueries
             From = b.From,
             To = b.To,
         });
-    }
+
+    /// <summary>The bindings in force at <paramref name="at"/>: started, and not ended.</summary>
+    public static IQueryable<BindingRow> InForceAt(this IQueryable<BindingRow> rows, DateTime at) =>
+        rows.Where(r => r.From <= at && (r.To == null || r.To > at));
 
     /// <summary>
     /// A page of the bindings grid over <paramref name="all"/> (bindings rows, already narrowed to a model, customer or
@@ -46,7 +42,7 @@ public static class InventoryQueries
     public static Task<GridData<BindingRow>> BindingsPageAsync(this ComplianceDb db, IQueryable<BindingRow> all, bool activeOnly, DateTime at,
         GridState<BindingRow> state, GridPaging? paging, string scope, CancellationToken ct) =>
         activeOnly
-            ? GridQuery.PageAsync(all.Where(r => r.From <= at && (r.To == null || r.To > at)), state, ct, r => r.Id, paging, $"active/{scope}",
+            ? GridQuery.PageAsync(all.InForceAt(at), state, ct, r => r.Id, paging, $"active/{scope}",
                 (filter, token) => db.CountActiveAsync(filter(all), at, token))
             : GridQuery.PageAsync(all, state, ct, r => r.Id, paging, $"all/{scope}");
 

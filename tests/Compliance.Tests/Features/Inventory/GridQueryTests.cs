@@ -31,9 +31,9 @@ public sealed class GridQueryTests : IAsyncLifetime
         state.SortDefinitions.Add(new SortDefinition<BindingRow>(nameof(BindingRow.CustomerName), false, 0, r => r.CustomerName));
         state.SortDefinitions.Add(new SortDefinition<BindingRow>(nameof(BindingRow.From), true, 1, r => r.From));
 
-        var page = await GridQuery.PageAsync(db.BindingRows(true, now), state, CancellationToken.None, r => r.Id);
+        var page = await GridQuery.PageAsync(db.BindingRows().InForceAt(now), state, CancellationToken.None, r => r.Id);
 
-        var expected = (await db.BindingRows(true, now).ToListAsync())
+        var expected = (await db.BindingRows().InForceAt(now).ToListAsync())
             .Where(r => r.Provider == "Anthropic" && r.ImpactLevel >= ImpactLevel.IL5)
             .OrderBy(r => r.CustomerName, StringComparer.Ordinal).ThenByDescending(r => r.From).ThenBy(r => r.Id).Select(r => r.Id).ToList();
         Assert.NotEmpty(expected);
@@ -50,7 +50,7 @@ public sealed class GridQueryTests : IAsyncLifetime
         {
             var state = new GridState<BindingRow> { Page = p, PageSize = 7 };
             state.FilterDefinitions.Add(Filter(r => r.HostModelId, FilterOperator.String.Contains, "llama"));
-            var page = await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id);
+            var page = await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id);
             all.AddRange(page.Items.Select(r => r.Id));
             if (page.Items.Count() < 7) break;
         }
@@ -89,7 +89,7 @@ public sealed class GridQueryTests : IAsyncLifetime
         var expected = new List<List<int>>();
         for (var p = 0; ; p++)
         {
-            var page = await GridQuery.PageAsync(db.BindingRows(false, now), State(p), CancellationToken.None, r => r.Id);
+            var page = await GridQuery.PageAsync(db.BindingRows(), State(p), CancellationToken.None, r => r.Id);
             if (!page.Items.Any()) break;
             expected.Add(page.Items.Select(r => r.Id).ToList());
         }
@@ -107,7 +107,7 @@ public sealed class GridQueryTests : IAsyncLifetime
             paging.Reset();
             foreach (var p in sequence)
             {
-                var page = await GridQuery.PageAsync(db.BindingRows(false, now), State(p), CancellationToken.None, r => r.Id, paging);
+                var page = await GridQuery.PageAsync(db.BindingRows(), State(p), CancellationToken.None, r => r.Id, paging);
                 Assert.Equal(total, page.TotalItems);
                 Assert.True(expected[p].SequenceEqual(page.Items.Select(r => r.Id)), $"page {p} of [{string.Join(", ", sequence)}]");
             }
@@ -120,16 +120,16 @@ public sealed class GridQueryTests : IAsyncLifetime
         await using var db = _database.Create();
         var paging = new GridPaging();
         var state = new GridState<BindingRow> { Page = 0, PageSize = 5 };
-        var before = await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging);
+        var before = await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id, paging);
 
         // A binding that a reused total does not see until the view changes or the grid resets.
         var binding = await db.Bindings.AsNoTracking().FirstAsync();
         await db.Database.ExecuteSqlAsync($"INSERT INTO Bindings (ModelId, WorkloadId, Usage, Purpose, \"From\") VALUES ({binding.ModelId}, {binding.WorkloadId}, 0, 'late', '2026-01-01 00:00:00')");
         state.Page = 1;
-        Assert.Equal(before.TotalItems, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
-        Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging, scope: "another view")).TotalItems);
+        Assert.Equal(before.TotalItems, (await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
+        Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id, paging, scope: "another view")).TotalItems);
         paging.Reset();
-        Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(false, DateTime.UtcNow), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
+        Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
     }
 
     [Fact]
@@ -143,15 +143,15 @@ public sealed class GridQueryTests : IAsyncLifetime
         await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"To\" = {now.AddDays(5)} WHERE Id = {some[2].Id}"); // still in force
 
         var all = new GridState<BindingRow> { Page = 0, PageSize = 10 };
-        var allPage = await db.BindingsPageAsync(db.BindingRows(false, now), activeOnly: true, now, all, new GridPaging(), "", CancellationToken.None);
-        Assert.Equal(await db.BindingRows(true, now).CountAsync(), allPage.TotalItems);
-        Assert.Equal(await db.BindingRows(false, now).CountAsync() - await db.BindingRows(false, now).CountAsync(r => r.From > now || r.To <= now), allPage.TotalItems);
+        var allPage = await db.BindingsPageAsync(db.BindingRows(), activeOnly: true, now, all, new GridPaging(), "", CancellationToken.None);
+        Assert.Equal(await db.BindingRows().InForceAt(now).CountAsync(), allPage.TotalItems);
+        Assert.Equal(await db.BindingRows().CountAsync() - await db.BindingRows().CountAsync(r => r.From > now || r.To <= now), allPage.TotalItems);
         Assert.DoesNotContain(allPage.Items, r => r.Id == some[0].Id || r.Id == some[1].Id);
 
         var filtered = new GridState<BindingRow> { Page = 0, PageSize = 10 };
         filtered.FilterDefinitions.Add(Filter(r => r.ImpactLevel, FilterOperator.Number.GreaterThanOrEqual, ImpactLevel.IL5));
-        var page = await db.BindingsPageAsync(db.BindingRows(false, now), activeOnly: true, now, filtered, new GridPaging(), "", CancellationToken.None);
-        Assert.Equal(await db.BindingRows(true, now).CountAsync(r => r.ImpactLevel >= ImpactLevel.IL5), page.TotalItems);
+        var page = await db.BindingsPageAsync(db.BindingRows(), activeOnly: true, now, filtered, new GridPaging(), "", CancellationToken.None);
+        Assert.Equal(await db.BindingRows().InForceAt(now).CountAsync(r => r.ImpactLevel >= ImpactLevel.IL5), page.TotalItems);
     }
 
 #pragma warning disable BL0005 // a column built outside a render tree, as the grid would hand it to ServerData
