@@ -823,3 +823,164 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [AuditEvents] ADD [UserName] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSyncs] ADD [RevisionId] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [PendingConfig] nvarchar(4000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [PendingContent] varbinary(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [PendingRequestedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [PendingRequestedBy] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [PinnedSha256] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [RequestedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [RequestedBy] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [Review] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [ReviewReason] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [ReviewedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSources] ADD [ReviewedBy] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    CREATE TABLE [ApprovalListRevisions] (
+        [Id] bigint NOT NULL IDENTITY,
+        [SourceId] int NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [Format] int NOT NULL,
+        [ContentSha256] nvarchar(64) NOT NULL,
+        [Content] varbinary(max) NOT NULL,
+        [Diff] nvarchar(max) NOT NULL,
+        [Status] int NOT NULL,
+        [DecidedBy] nvarchar(200) NULL,
+        [DecidedAt] datetime2 NULL,
+        [DecisionReason] nvarchar(2000) NULL,
+        [Version] int NOT NULL,
+        CONSTRAINT [PK_ApprovalListRevisions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ApprovalListRevisions_ApprovalListSources_SourceId] FOREIGN KEY ([SourceId]) REFERENCES [ApprovalListSources] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    CREATE TABLE [People] (
+        [Subject] nvarchar(200) NOT NULL,
+        [DisplayName] nvarchar(200) NOT NULL,
+        [FirstSeenAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_People] PRIMARY KEY ([Subject])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    CREATE INDEX [IX_ApprovalListRevisions_SourceId_Status] ON [ApprovalListRevisions] ([SourceId], [Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129065201_FourEyesSourcesAndPeople', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

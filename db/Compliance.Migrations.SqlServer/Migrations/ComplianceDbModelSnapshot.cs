@@ -109,6 +109,63 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.ToTable("Approvals");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.ApprovalListRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasMaxLength(10485760)
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("ContentSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Diff")
+                        .IsRequired()
+                        .HasMaxLength(2147483647)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("int");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceId", "Status");
+
+                    b.ToTable("ApprovalListRevisions");
+                });
+
             modelBuilder.Entity("Compliance.Domain.ApprovalListSource", b =>
                 {
                     b.Property<int>("Id")
@@ -148,6 +205,46 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("PendingConfig")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<byte[]>("PendingContent")
+                        .HasMaxLength(10485760)
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime?>("PendingRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("PendingRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("PinnedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime?>("RequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Review")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ReviewReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ReviewedBy")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
@@ -207,6 +304,9 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.Property<int>("Removed")
                         .HasColumnType("int");
+
+                    b.Property<long?>("RevisionId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("SourceId")
                         .HasColumnType("int");
@@ -388,6 +488,10 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.Property<string>("User")
                         .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("UserName")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
@@ -704,6 +808,25 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
+            modelBuilder.Entity("Compliance.Domain.Person", b =>
+                {
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Subject");
+
+                    b.ToTable("People", (string)null);
+                });
+
             modelBuilder.Entity("Compliance.Domain.Restriction", b =>
                 {
                     b.Property<int>("Id")
@@ -986,6 +1109,15 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.Navigation("Model");
 
                     b.Navigation("Source");
+                });
+
+            modelBuilder.Entity("Compliance.Domain.ApprovalListRevision", b =>
+                {
+                    b.HasOne("Compliance.Domain.ApprovalListSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Compliance.Domain.ApprovalListSync", b =>

@@ -19,6 +19,8 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     public DbSet<Restriction> Restrictions => Set<Restriction>();
     public DbSet<ApprovalListSource> ApprovalListSources => Set<ApprovalListSource>();
     public DbSet<ApprovalListSync> ApprovalListSyncs => Set<ApprovalListSync>();
+    public DbSet<ApprovalListRevision> ApprovalListRevisions => Set<ApprovalListRevision>();
+    public DbSet<Person> People => Set<Person>();
     public DbSet<CheckRun> CheckRuns => Set<CheckRun>();
     public DbSet<Finding> Findings => Set<Finding>();
     public DbSet<Waiver> Waivers => Set<Waiver>();
@@ -30,7 +32,7 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     /// <summary>The Data Protection key ring, shared by every instance so cookies stay valid across them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    /// <summary>Who the changes saved through this context are attributed to (user name, or <c>system:job</c>).</summary>
+    /// <summary>Who the changes saved through this context are attributed to: a person's stable subject, or <c>system:job</c>.</summary>
     public string? Actor { get; set; }
 
     /// <summary>Why, when the person gave a reason; recorded on the audit events of the next save.</summary>

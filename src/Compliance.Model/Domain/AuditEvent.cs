@@ -10,7 +10,11 @@ public class AuditEvent
 
     public DateTime At { get; set; }
 
+    /// <summary>The actor's stable subject (or <c>system:…</c> for jobs).</summary>
     public required string User { get; set; }
+
+    /// <summary>The actor's display name at the time, shown beside the subject; null when unknown.</summary>
+    public string? UserName { get; set; }
 
     public AuditAction Action { get; set; }
 

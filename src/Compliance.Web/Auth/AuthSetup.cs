@@ -100,10 +100,10 @@ public static class AuthSetup
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
                 o.CorrelationCookie.SecurePolicy = o.NonceCookie.SecurePolicy = relaxed ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 o.SignedOutRedirectUri = "/";
-                o.Events.OnTokenValidated = context =>
+                o.Events.OnTokenValidated = async context =>
                 {
                     RoleMapping.Apply(context.Principal, settings);
-                    return Task.CompletedTask;
+                    await context.HttpContext.RequestServices.GetRequiredService<PeopleDirectory>().RecordAsync(context.Principal, context.HttpContext.RequestAborted);
                 };
             })
             .AddJwtBearer(o =>
@@ -116,10 +116,10 @@ public static class AuthSetup
                 o.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
                 o.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = context =>
+                    OnTokenValidated = async context =>
                     {
                         RoleMapping.Apply(context.Principal, settings);
-                        return Task.CompletedTask;
+                        await context.HttpContext.RequestServices.GetRequiredService<PeopleDirectory>().RecordAsync(context.Principal, context.HttpContext.RequestAborted);
                     },
                 };
             });
@@ -132,6 +132,7 @@ public static class AuthSetup
         builder.Services.AddAuthorization(Policies.Register);
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<CustomerScopes>();
+        builder.Services.AddSingleton<PeopleDirectory>();
         return builder;
     }
 

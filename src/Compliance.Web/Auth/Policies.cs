@@ -51,8 +51,19 @@ public static class Policies
 
 public static class PrincipalExtensions
 {
-    /// <summary>The name audit events and decisions are attributed to.</summary>
+    /// <summary>
+    /// Who changes and decisions are attributed to and compared by (four-eyes): the provider's stable subject
+    /// (<c>sub</c>), or the client id of a machine client — never the display name, which people can change and share.
+    /// </summary>
     public static string ActorName(this ClaimsPrincipal user) =>
-        user.Identity?.Name ?? user.FindFirst("sub")?.Value ?? user.FindFirst("client_id")?.Value
-        ?? throw new InvalidOperationException("The signed-in principal has no name, subject or client id to attribute changes to.");
+        user.FindFirst("sub")?.Value is { Length: > 0 } sub ? sub
+        : user.FindFirst("client_id")?.Value is { Length: > 0 } client ? client
+        : user.FindFirst("azp")?.Value is { Length: > 0 } azp ? azp
+        : throw new InvalidOperationException("The signed-in principal has no subject (sub) or client id to attribute changes to.");
+
+    /// <summary>The name shown beside the subject: the provider's <c>name</c>, else the preferred user name, else the subject.</summary>
+    public static string DisplayName(this ClaimsPrincipal user) =>
+        user.FindFirst("name")?.Value is { Length: > 0 } name ? name
+        : user.FindFirst("preferred_username")?.Value is { Length: > 0 } preferred ? preferred
+        : user.ActorName();
 }

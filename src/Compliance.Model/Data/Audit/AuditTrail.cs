@@ -50,6 +50,10 @@ public static class AuditTrail
             ? db.AuditEvents.OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefault()
             : await db.AuditEvents.OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct);
         previous ??= Genesis;
+        // The display name at the time, beside the subject: a later rename does not rewrite history.
+        var actorName = sync
+            ? db.People.Where(p => p.Subject == actor).Select(p => p.DisplayName).FirstOrDefault()
+            : await db.People.Where(p => p.Subject == actor).Select(p => p.DisplayName).FirstOrDefaultAsync(ct);
         var at = DateTime.UtcNow;
         foreach (var change in pending)
         {
@@ -57,6 +61,7 @@ public static class AuditTrail
             {
                 At = at,
                 User = actor,
+                UserName = actorName,
                 Action = change.Action,
                 Entity = change.Entity,
                 EntityKey = KeyOf(change.Entry),
@@ -95,6 +100,12 @@ public static class AuditTrail
     {
         var text = string.Join('\u001f',
             e.PreviousHash, e.At.ToString("O"), e.User, e.Action, e.Entity, e.EntityKey, e.Before, e.After, e.Reason);
+        // Events from before display names were recorded hash as they always did.
+        if (e.UserName is not null)
+        {
+            text += '\u001f' + e.UserName;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

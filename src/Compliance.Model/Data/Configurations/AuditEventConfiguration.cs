@@ -9,6 +9,7 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
     public void Configure(EntityTypeBuilder<AuditEvent> b)
     {
         b.Property(e => e.User).HasMaxLength(200);
+        b.Property(e => e.UserName).HasMaxLength(200);
         b.Property(e => e.Entity).HasMaxLength(100);
         b.Property(e => e.EntityKey).HasMaxLength(100);
         b.Property(e => e.Before).HasMaxLength(int.MaxValue);
@@ -18,5 +19,16 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         b.Property(e => e.Hash).HasMaxLength(64);
         b.HasIndex(e => new { e.Entity, e.EntityKey });
         b.HasIndex(e => e.At);
+    }
+}
+
+public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
+{
+    public void Configure(EntityTypeBuilder<Person> b)
+    {
+        b.ToTable("People");
+        b.HasKey(p => p.Subject);
+        b.Property(p => p.Subject).HasMaxLength(200);
+        b.Property(p => p.DisplayName).HasMaxLength(200);
     }
 }

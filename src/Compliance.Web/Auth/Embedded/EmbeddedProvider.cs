@@ -200,7 +200,8 @@ public static class EmbeddedProvider
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, settings.RoleClaim);
         identity.SetClaim(Claims.Subject, user.Name);
-        identity.SetClaim(Claims.Name, user.Name);
+        // As a real provider does: the subject is stable, the name is what people see (and may change).
+        identity.SetClaim(Claims.Name, user.DisplayName);
         identity.SetClaim(Claims.PreferredUsername, user.Name);
         identity.SetClaim(Claims.GivenName, user.DisplayName);
         identity.SetClaims(settings.RoleClaim, [.. user.Roles]);

@@ -23,6 +23,9 @@ public sealed record SyncDiff(List<SyncDiffEntry> Added, List<SyncDiffEntry> Cha
 /// file), validates the whole list and applies it all-or-nothing, recording a sync row with the
 /// content's SHA-256 and the diff. A failure records the reason and changes no approval or restriction.
 /// Idempotent: the same content twice is a no-op. A plain class so any scheduler (Hangfire) can run it.
+/// Four-eyes: only an approved source is fetched, and a list never puts an approval in force by itself —
+/// what it narrows applies at once, what it widens is staged whole as an <see cref="ApprovalListRevision"/>
+/// that a second administrator accepts (<see cref="ApplyRevisionAsync"/>).
 /// </summary>
 public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory, IHttpClientFactory httpClients, IApprovalsChanged changed, TimeProvider clock, ILogger<ApprovalListSyncJob> log)
 {
@@ -57,6 +60,13 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
 
         try
         {
+            if (source.Review != SourceReview.Approved)
+            {
+                throw new SyncFailedException(source.Review == SourceReview.Rejected
+                    ? "The source's configuration was rejected; nothing was fetched. Edit it to request it again."
+                    : "The source waits for a second administrator to approve it; nothing is fetched until then.");
+            }
+
             var (content, etag, notModified) = await FetchAsync(source, ct);
             if (notModified)
             {
@@ -64,12 +74,18 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
             }
 
             var sha = Convert.ToHexStringLower(SHA256.HashData(content!));
+            if (source.PinnedSha256 is { Length: > 0 } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SyncFailedException($"The list's SHA-256 is {sha}, but the source is pinned to {pinned.ToLowerInvariant()}: it was refused and nothing was changed. "
+                    + "If the publisher issued a new list, request a change of the pin.");
+            }
+
             if (sha == source.ContentSha256 && source.LastSyncStatus != SyncStatus.Never)
             {
                 return await RecordUnchangedAsync(sourceId, started, sha, etag ?? source.ETag, "The content has the same SHA-256 as the last applied list.", ct);
             }
 
-            return await ApplyAsync(source, content!, sha, etag, started, ct);
+            return await ApplyAsync(source, content!, sha, etag, started, accept: null, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -159,13 +175,50 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         }
     }
 
-    private async Task<ApprovalListSync> ApplyAsync(ApprovalListSource snapshot, byte[] content, string sha, string? etag, DateTime started, CancellationToken ct)
+    /// <summary>
+    /// Accepts or rejects a staged revision's content as the second administrator <paramref name="decider"/>:
+    /// accepting applies the list exactly as it was fetched (every entry, widening ones included), with the
+    /// decider as the approver of what it puts in force. The caller has checked role and four-eyes.
+    /// </summary>
+    public async Task<Inventory.Outcome<ApprovalListSync>> ApplyRevisionAsync(ApprovalListRevision revision, string decider, string? reason, CancellationToken ct)
+    {
+        var started = clock.GetUtcNow().UtcDateTime;
+        ApprovalListSource source;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            source = await db.ApprovalListSources.AsNoTracking().SingleAsync(s => s.Id == revision.SourceId, ct);
+        }
+
+        try
+        {
+            return Inventory.Outcome<ApprovalListSync>.Ok(
+                await ApplyAsync(source, revision.Format, revision.Content, revision.ContentSha256, source.ETag, started, new Acceptance(revision.Id, decider, reason), ct));
+        }
+        catch (Exception e) when (e is SyncFailedException or Inventory.Import.ImportException)
+        {
+            // Models or customers the list names may have changed since it was fetched: nothing was applied.
+            return Inventory.Outcome<ApprovalListSync>.Invalid(new Inventory.FieldError("revision", e.Message));
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Inventory.Outcome<ApprovalListSync>.Invalid(new Inventory.FieldError("version",
+                "A sync or another decision was saved at the same time; nothing was applied. Reload and decide again."));
+        }
+    }
+
+    /// <summary>Who accepts which revision: the apply then includes widening entries, attributed to them.</summary>
+    private sealed record Acceptance(long RevisionId, string Decider, string? Reason);
+
+    private async Task<ApprovalListSync> ApplyAsync(ApprovalListSource snapshot, byte[] content, string sha, string? etag, DateTime started, Acceptance? accept, CancellationToken ct)
+        => await ApplyAsync(snapshot, snapshot.Format, content, sha, etag, started, accept, ct);
+
+    private async Task<ApprovalListSync> ApplyAsync(ApprovalListSource snapshot, ApprovalListFormat format, byte[] content, string sha, string? etag, DateTime started, Acceptance? accept, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var refs = new ListReferenceData(
             await db.Models.AsNoTracking().Select(m => new ListReferenceData.ModelRef(m.Id, m.Provider, m.HostModelId, m.Hosting, m.Region)).ToListAsync(ct),
             (await db.Customers.AsNoTracking().Select(c => new { c.Code, c.Id }).ToListAsync(ct)).ToDictionary(c => c.Code, c => c.Id, StringComparer.OrdinalIgnoreCase));
-        var (list, errors) = ApprovalListReader.Read(content, snapshot.Format, snapshot.Name, refs);
+        var (list, errors) = ApprovalListReader.Read(content, format, snapshot.Name, refs);
         if (list is null)
         {
             var shown = string.Join("\n", errors.Take(20).Select(e => e.ToString()));
@@ -174,8 +227,11 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
 
         var source = await db.ApprovalListSources.SingleAsync(s => s.Id == snapshot.Id, ct);
         var owner = OwnerFor(source.Name);
+        // Approvals a list puts in force are decided by the administrator who accepted them; narrowing is the list's own doing.
+        var decider = accept?.Decider ?? owner;
         var now = clock.GetUtcNow().UtcDateTime;
         var diff = new SyncDiff([], [], []);
+        var staged = new SyncDiff([], [], []);
         var modelNames = refs.Models.ToDictionary(m => m.Id, m => m.HostModelId);
 
         var approvals = (await db.Approvals.Where(a => a.SourceId == source.Id).ToListAsync(ct))
@@ -186,23 +242,44 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
             var status = entry.ValidUntil <= now ? ApprovalStatus.Expired : ApprovalStatus.Approved;
             if (!approvals.TryGetValue(entry.Key, out var a))
             {
+                var added = new SyncDiffEntry("approval", entry.Key, summary);
+                if (status == ApprovalStatus.Approved && accept is null)
+                {
+                    staged.Added.Add(added);
+                    continue;
+                }
+
                 a = new Approval { RequestedBy = owner, SourceId = source.Id, SourceEntryKey = entry.Key, RequestedAt = now };
                 db.Approvals.Add(a);
                 Fill(a, entry, source.Name);
-                Decide(a, status, owner, now, $"From list '{source.Name}'.");
-                diff.Added.Add(new SyncDiffEntry("approval", entry.Key, summary));
+                Decide(a, status, decider, now, accept?.Reason ?? $"From list '{source.Name}'.");
+                diff.Added.Add(added);
             }
             else if (a.Status is ApprovalStatus.Revoked or ApprovalStatus.Rejected or ApprovalStatus.Requested)
             {
+                var relisted = new SyncDiffEntry("approval", entry.Key, summary + " (listed again)");
+                if (status == ApprovalStatus.Approved && accept is null)
+                {
+                    staged.Added.Add(relisted);
+                    continue;
+                }
+
                 Fill(a, entry, source.Name);
-                Decide(a, status, owner, now, $"Listed again in '{source.Name}'.");
-                diff.Added.Add(new SyncDiffEntry("approval", entry.Key, summary + " (listed again)"));
+                Decide(a, status, decider, now, accept?.Reason ?? $"Listed again in '{source.Name}'.");
+                diff.Added.Add(relisted);
             }
             else if (Changes(a, entry, source.Name, modelNames) is { Count: > 0 } changes)
             {
+                var changed = new SyncDiffEntry("approval", entry.Key, summary, changes);
+                if (accept is null && ListWidening.Widens(a, entry, status))
+                {
+                    staged.Changed.Add(changed);
+                    continue;
+                }
+
                 Fill(a, entry, source.Name);
-                Decide(a, status, owner, now, $"Changed in list '{source.Name}'.");
-                diff.Changed.Add(new SyncDiffEntry("approval", entry.Key, summary, changes));
+                Decide(a, status, accept is null ? owner : decider, now, accept?.Reason ?? $"Changed in list '{source.Name}'.");
+                diff.Changed.Add(changed);
             }
         }
 
@@ -235,18 +312,66 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
             }
             else if (Changes(r, entry, modelNames) is { Count: > 0 } changes)
             {
+                var changed = new SyncDiffEntry("restriction", entry.Key, summary, changes);
+                if (accept is null && ListWidening.Widens(r, entry))
+                {
+                    staged.Changed.Add(changed);
+                    continue;
+                }
+
                 Fill(r, entry);
-                diff.Changed.Add(new SyncDiffEntry("restriction", entry.Key, summary, changes));
+                diff.Changed.Add(changed);
             }
         }
 
         var listedRestrictions = list.Restrictions.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var r in restrictions.Values.Where(r => !listedRestrictions.Contains(r.SourceEntryKey!) && r.LiftedAt is null))
         {
+            // Lifting a deny rule widens what is allowed: it waits for a second administrator like a new approval.
+            var removed = new SyncDiffEntry("restriction", r.SourceEntryKey!, Describe(r.ModelId, r.Provider, r.Sectors, modelNames));
+            if (accept is null)
+            {
+                staged.Removed.Add(removed);
+                continue;
+            }
+
             r.LiftedAt = now;
-            r.LiftedBy = owner;
+            r.LiftedBy = decider;
             r.LiftReason = $"No longer in list '{source.Name}'.";
-            diff.Removed.Add(new SyncDiffEntry("restriction", r.SourceEntryKey!, Describe(r.ModelId, r.Provider, r.Sectors, modelNames)));
+            diff.Removed.Add(removed);
+        }
+
+        // A newer list replaces whatever an earlier fetch proposed: only the latest proposal can be accepted.
+        var pending = await db.ApprovalListRevisions.Where(r => r.SourceId == source.Id && r.Status == RevisionStatus.Pending).ToListAsync(ct);
+        foreach (var old in pending)
+        {
+            if (accept is not null && old.Id == accept.RevisionId)
+            {
+                old.Status = RevisionStatus.Accepted;
+                old.DecidedBy = accept.Decider;
+                old.DecidedAt = now;
+                old.DecisionReason = accept.Reason;
+            }
+            else
+            {
+                old.Status = RevisionStatus.Superseded;
+            }
+        }
+
+        if (accept is not null && !pending.Any(p => p.Id == accept.RevisionId))
+        {
+            throw new SyncFailedException($"Revision {accept.RevisionId} is no longer pending; a newer fetch of the list replaced it or it was decided meanwhile.");
+        }
+
+        ApprovalListRevision? revision = null;
+        if (staged.Added.Count + staged.Changed.Count + staged.Removed.Count > 0)
+        {
+            revision = new ApprovalListRevision
+            {
+                SourceId = source.Id, CreatedAt = now, Format = format, ContentSha256 = sha, Content = content,
+                Diff = JsonSerializer.Serialize(staged, SyncDiff.Json), Status = RevisionStatus.Pending,
+            };
+            db.ApprovalListRevisions.Add(revision);
         }
 
         var sync = new ApprovalListSync
@@ -260,9 +385,20 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         source.LastSyncAt = sync.FinishedAt;
         source.LastSyncStatus = SyncStatus.Succeeded;
         source.LastSyncError = null;
-        // One SaveChanges: one transaction for every entry, the sync row, the source and their audit events.
-        await db.As(ActorFor(source.Name), $"Sync of list '{source.Name}' (sha256 {sha[..12]}…): +{sync.Added} ~{sync.Changed} -{sync.Removed}").SaveChangesAsync(ct);
-        log.LogInformation("Synced approval list {Source}: {Added} added, {Changed} changed, {Removed} removed", source.Name, sync.Added, sync.Changed, sync.Removed);
+        var what = accept is not null
+            ? $"Revision {accept.RevisionId} of list '{source.Name}' accepted (sha256 {sha[..12]}…): +{sync.Added} ~{sync.Changed} -{sync.Removed}"
+            : $"Sync of list '{source.Name}' (sha256 {sha[..12]}…): +{sync.Added} ~{sync.Changed} -{sync.Removed}"
+              + (revision is null ? "" : $"; {staged.Added.Count + staged.Changed.Count + staged.Removed.Count} widening change(s) staged for a second administrator");
+        // One SaveChanges: one transaction for every entry, the sync row, the revision, the source and their audit events.
+        await db.As(accept?.Decider ?? ActorFor(source.Name), what).SaveChangesAsync(ct);
+        if (revision is not null)
+        {
+            sync.RevisionId = revision.Id;
+            await db.As(ActorFor(source.Name), $"Staged as revision {revision.Id}").SaveChangesAsync(ct);
+        }
+
+        log.LogInformation("Synced approval list {Source}: {Added} added, {Changed} changed, {Removed} removed, {Staged} staged",
+            source.Name, sync.Added, sync.Changed, sync.Removed, staged.Added.Count + staged.Changed.Count + staged.Removed.Count);
         if (diff.Added.Concat(diff.Changed).Concat(diff.Removed).Any(d => d.Kind == "approval"))
         {
             changed.ApprovalsChanged();
@@ -328,10 +464,10 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         a.Justification = e.Justification ?? $"Listed in '{sourceName}'.";
     }
 
-    private static void Decide(Approval a, ApprovalStatus status, string owner, DateTime now, string reason)
+    private static void Decide(Approval a, ApprovalStatus status, string decidedBy, DateTime now, string reason)
     {
         a.Status = status;
-        a.DecidedBy = owner;
+        a.DecidedBy = decidedBy;
         a.DecidedAt = now;
         a.DecisionReason = reason;
     }

@@ -49,9 +49,11 @@ public sealed class RestrictionRow
     public string? SourceName { get; init; }
 }
 
-/// <summary>A source with its last sync and how many of its entries are in force.</summary>
+/// <summary>A source with its four-eyes state, its last sync and how many of its entries are in force.</summary>
 public sealed record SourceLine(int Id, string Name, ApprovalListFormat Format, string? Url, string Schedule, bool Enabled,
-    SyncStatus LastSyncStatus, DateTime? LastSyncAt, string? LastSyncError, int Approvals, int Restrictions);
+    SyncStatus LastSyncStatus, DateTime? LastSyncAt, string? LastSyncError, int Approvals, int Restrictions,
+    SourceReview Review, string? RequestedBy, string? ReviewedBy, string? ReviewReason, string? PendingConfig, string? PendingRequestedBy,
+    string? PinnedSha256, int PendingRevisions, int Version);
 
 public static class ApprovalQueries
 {
@@ -59,7 +61,9 @@ public static class ApprovalQueries
         db.ApprovalListSources.OrderBy(s => s.Name)
             .Select(s => new SourceLine(s.Id, s.Name, s.Format, s.Url, s.Schedule, s.Enabled, s.LastSyncStatus, s.LastSyncAt, s.LastSyncError,
                 db.Approvals.Count(a => a.SourceId == s.Id && (a.Status == ApprovalStatus.Approved || a.Status == ApprovalStatus.Expired)),
-                db.Restrictions.Count(r => r.SourceId == s.Id && r.LiftedAt == null)));
+                db.Restrictions.Count(r => r.SourceId == s.Id && r.LiftedAt == null),
+                s.Review, s.RequestedBy, s.ReviewedBy, s.ReviewReason, s.PendingConfig, s.PendingRequestedBy, s.PinnedSha256,
+                db.ApprovalListRevisions.Count(r => r.SourceId == s.Id && r.Status == RevisionStatus.Pending), s.Version));
 
     public static IQueryable<ApprovalRow> ApprovalRows(this ComplianceDb db) =>
         from a in db.Approvals

@@ -144,7 +144,8 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             return Outcome<Approval>.Invalid(owned);
         }
 
-        if (string.Equals(approval.RequestedBy, decider, StringComparison.OrdinalIgnoreCase))
+        // Subjects, compared exactly: two people who share a display name stay two people.
+        if (string.Equals(approval.RequestedBy, decider, StringComparison.Ordinal))
         {
             return Outcome<Approval>.Invalid(new FieldError("decider",
                 $"You requested this approval, so another administrator must decide it (four-eyes)."));
@@ -196,11 +197,8 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             return Outcome<Approval>.Missing($"There is no approval {approvalId}.");
         }
 
-        if (SourceOwned(db, approval) is { } owned)
-        {
-            return Outcome<Approval>.Invalid(owned);
-        }
-
+        // Entries from a list may be revoked here too: revoking only narrows, and the list cannot silently
+        // bring it back (a re-listed entry is a widening revision a second administrator must accept).
         if (expectedVersion is { } v && v != approval.Version)
         {
             return Outcome<Approval>.Invalid(Conflict(approval));

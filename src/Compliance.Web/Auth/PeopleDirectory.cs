@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Compliance.Data;
+using Compliance.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Auth;
+
+/// <summary>
+/// Keeps each subject's display name as the identity provider last sent it, so the UI and the audit trail can
+/// show a name beside the subject that changes are attributed to. A rename is an audited change of the
+/// person's row, never of the rows they changed.
+/// </summary>
+public sealed class PeopleDirectory(IDbContextFactory<ComplianceDb> factory, ILogger<PeopleDirectory> log)
+{
+    // Signed-in principals arrive on every API call: skip the database when nothing changed.
+    private readonly ConcurrentDictionary<string, string> _known = new(StringComparer.Ordinal);
+
+    public async Task RecordAsync(ClaimsPrincipal? user, CancellationToken ct = default)
+    {
+        if (user?.Identity?.IsAuthenticated != true || user.FindFirst("sub") is null && user.FindFirst("client_id") is null && user.FindFirst("azp") is null)
+        {
+            return;
+        }
+
+        var subject = user.ActorName();
+        var name = Truncate(user.DisplayName(), 200);
+        if (_known.TryGetValue(subject, out var knownName) && knownName == name)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var person = await db.People.FindAsync([subject], ct);
+            if (person is null)
+            {
+                db.People.Add(new Person { Subject = subject, DisplayName = name, FirstSeenAt = DateTime.UtcNow });
+                await db.As(subject, "First sign-in").SaveChangesAsync(ct);
+            }
+            else if (person.DisplayName != name)
+            {
+                person.DisplayName = name;
+                await db.As(subject, "Display name changed at the identity provider").SaveChangesAsync(ct);
+            }
+
+            _known[subject] = name;
+        }
+        catch (DbUpdateException e)
+        {
+            // Two first requests of one person at once: the other one recorded it.
+            log.LogDebug(e, "Recording {Subject} raced another request", subject);
+        }
+    }
+
+    /// <summary>Display names of the given subjects (those known); for showing beside them.</summary>
+    public async Task<Dictionary<string, string>> NamesAsync(IEnumerable<string?> subjects, CancellationToken ct = default)
+    {
+        var wanted = subjects.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.People.AsNoTracking().Where(p => wanted.Contains(p.Subject)).ToDictionaryAsync(p => p.Subject, p => p.DisplayName, StringComparer.Ordinal, ct);
+    }
+
+    /// <summary>"Adam Admin (admin)": the name beside the subject, or the subject alone when no name is known or they are the same.</summary>
+    public static string Label(string? subject, IReadOnlyDictionary<string, string> names) =>
+        subject is null ? "—"
+        : names.TryGetValue(subject, out var name) && name != subject ? $"{name} ({subject})"
+        : subject;
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
