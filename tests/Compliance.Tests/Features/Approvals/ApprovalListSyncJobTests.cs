@@ -62,10 +62,31 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     private async Task<int> AddSource(string? url, ApprovalListFormat format = ApprovalListFormat.Json, byte[]? uploaded = null)
     {
         await using var db = _database.Create("admin");
-        var source = new ApprovalListSource { Name = ListName, Format = format, Url = url, UploadedContent = uploaded, CreatedBy = "admin" };
+        // Requested by admin and approved by admin2, as ApprovalListSourceService leaves it (tested there).
+        var source = new ApprovalListSource
+        {
+            Name = ListName, Format = format, Url = url, UploadedContent = uploaded, CreatedBy = "admin",
+            Review = SourceReview.Approved, RequestedBy = "admin", ReviewedBy = "admin2",
+        };
         db.ApprovalListSources.Add(source);
         await db.SaveChangesAsync();
         return source.Id;
+    }
+
+    /// <summary>Syncs, then accepts what the sync staged as the second administrator; returns the acceptance's sync row (or the sync's when nothing was staged).</summary>
+    private async Task<ApprovalListSync> SyncAndAccept(int sourceId)
+    {
+        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
+        if (sync.RevisionId is not { } revisionId)
+        {
+            return sync;
+        }
+
+        await using var db = _database.Create();
+        var revision = await db.ApprovalListRevisions.SingleAsync(r => r.Id == revisionId);
+        var accepted = await _job.ApplyRevisionAsync(revision, "admin2", null, CancellationToken.None);
+        Assert.True(accepted.Succeeded, accepted.Message);
+        return accepted.Value!;
     }
 
     /// <summary>Every source-owned row with its version: "nothing changed" means this is equal before and after.</summary>
@@ -78,30 +99,41 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_first_sync_applies_the_list_as_approved_entries_owned_by_the_source()
+    public async Task The_first_sync_applies_restrictions_at_once_and_stages_approvals_until_a_second_administrator_accepts_them()
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
 
         var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
-        Assert.Equal((SyncStatus.Succeeded, 3, 0, 0), (sync.Status, sync.Added, sync.Changed, sync.Removed));
+        Assert.Equal((SyncStatus.Succeeded, 1, 0, 0), (sync.Status, sync.Added, sync.Changed, sync.Removed));
+        await using (var db0 = _database.Create())
+        {
+            Assert.False(await db0.Approvals.AnyAsync(a => a.SourceId == sourceId), "a list puts no approval in force by itself");
+            var revision = await db0.ApprovalListRevisions.SingleAsync(r => r.SourceId == sourceId);
+            Assert.Equal((sync.RevisionId, RevisionStatus.Pending, sync.ContentSha256), (revision.Id, revision.Status, revision.ContentSha256));
+            Assert.Equal(["approval A-1", "approval A-2"], SyncDiff.Parse(revision.Diff)!.Added.Select(d => $"{d.Kind} {d.Key}").Order());
+        }
+
+        var accepted = await SyncAndAcceptStaged(sync);
+
+        Assert.Equal((SyncStatus.Succeeded, 2, 0, 0), (accepted.Status, accepted.Added, accepted.Changed, accepted.Removed));
         await using var db = _database.Create();
         var approvals = await db.Approvals.Where(a => a.SourceId == sourceId).OrderBy(a => a.SourceEntryKey).ToListAsync();
         Assert.Equal(["A-1", "A-2"], approvals.Select(a => a.SourceEntryKey));
         var a1 = approvals[0];
         Assert.Equal((_modelAId, ApprovalStatus.Approved, ImpactLevel.IL4, DataCategories.CUI | DataCategories.PII, Usages.Inference, Sectors.Defense),
             (a1.ModelId, a1.Status, a1.MaxImpactLevel, a1.DataCategories, a1.Usages, a1.Sectors));
-        Assert.Equal(("source:" + ListName, "source:" + ListName), (a1.RequestedBy, a1.DecidedBy));
+        Assert.Equal(("source:" + ListName, "admin2"), (a1.RequestedBy, a1.DecidedBy));
         Assert.Equal([await db.Customers.Where(c => c.Code == "acme").Select(c => c.Id).SingleAsync()], a1.CustomerIds);
         var restriction = await db.Restrictions.SingleAsync(r => r.SourceId == sourceId);
         Assert.Equal(("Meta", Sectors.Defense | Sectors.Intelligence, ImpactLevel.IL4), (restriction.Provider, restriction.Sectors, restriction.MinImpactLevel));
         var source = await db.ApprovalListSources.SingleAsync(s => s.Id == sourceId);
         Assert.Equal((SyncStatus.Succeeded, sync.ContentSha256), (source.LastSyncStatus, source.ContentSha256));
         Assert.NotNull(source.ETag);
-        Assert.Equal(3, await db.AuditEvents.CountAsync(e => e.User == "system:list-sync:" + ListName && e.Entity != "ApprovalListSync" && e.Entity != "ApprovalListSource"));
-        var diff = SyncDiff.Parse((await db.ApprovalListSyncs.SingleAsync(s => s.Id == sync.Id)).Diff)!;
-        Assert.Equal(["approval A-1", "approval A-2", "restriction R-1"], diff.Added.Select(d => $"{d.Kind} {d.Key}").Order());
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.User == "system:list-sync:" + ListName && e.Entity == "Restriction"));
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.User == "admin2" && e.Entity == "Approval"));
+        Assert.Equal(RevisionStatus.Accepted, (await db.ApprovalListRevisions.SingleAsync(r => r.SourceId == sourceId)).Status);
     }
 
     [Fact]
@@ -109,7 +141,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        var first = await _job.SyncAsync(sourceId, CancellationToken.None);
+        var first = await SyncAndAccept(sourceId);
         var before = await OwnedState(sourceId);
         await using var db0 = _database.Create();
         var eventsBefore = await db0.AuditEvents.CountAsync(e => e.Entity == "Approval" || e.Entity == "Restriction");
@@ -117,7 +149,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         var second = await _job.SyncAsync(sourceId, CancellationToken.None);
 
         Assert.Equal(SyncStatus.Unchanged, second.Status);
-        Assert.Equal(["approvals", "restrictions"], _changes); // from the first sync only
+        Assert.Equal(["restrictions", "approvals"], _changes); // from the first sync and its acceptance only
         var (_, ifNoneMatch, status) = _server.Requests[^1];
         Assert.Equal((first.ContentSha256, 304), (second.ContentSha256, status));
         Assert.NotNull(ifNoneMatch);
@@ -128,32 +160,50 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_changed_list_applies_exactly_its_diff()
+    public async Task A_changed_list_applies_its_narrowing_diff_at_once_and_stages_the_widening_rest()
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        await _job.SyncAsync(sourceId, CancellationToken.None);
+        await SyncAndAccept(sourceId);
         await using var db0 = _database.Create();
         var untouched = await db0.Approvals.Where(a => a.SourceId == sourceId && a.SourceEntryKey == "A-1").Select(a => a.Version).SingleAsync();
 
-        // A-2 removed, the restriction's deadline moved, A-3 added; A-1 as it was.
+        // A-2 removed (narrows), the restriction's deadline moved later (widens), A-3 added (widens); A-1 as it was.
         _server.Publish(List([ApprovalJson("A-1", _modelA), ApprovalJson("A-3", _modelC, "IL5")],
             [RestrictionJson("R-1", "Meta").Replace("2026-03-01", "2026-04-15")]));
         var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
 
-        Assert.Equal((SyncStatus.Succeeded, 1, 1, 1), (sync.Status, sync.Added, sync.Changed, sync.Removed));
-        var diff = SyncDiff.Parse(sync.Diff)!;
-        Assert.Equal("approval A-3", $"{Assert.Single(diff.Added).Kind} {diff.Added[0].Key}");
-        var changed = Assert.Single(diff.Changed);
-        Assert.Equal(("restriction", "R-1", "transitionDeadline: 2026-03-01 → 2026-04-15"), (changed.Kind, changed.Key, Assert.Single(changed.Changes!)));
-        Assert.Equal("approval A-2", $"{Assert.Single(diff.Removed).Kind} {diff.Removed[0].Key}");
+        Assert.Equal((SyncStatus.Succeeded, 0, 0, 1), (sync.Status, sync.Added, sync.Changed, sync.Removed));
+        Assert.Equal("approval A-2", $"{Assert.Single(SyncDiff.Parse(sync.Diff)!.Removed).Kind} {SyncDiff.Parse(sync.Diff)!.Removed[0].Key}");
+        await using (var db1 = _database.Create())
+        {
+            Assert.False(await db1.Approvals.AnyAsync(a => a.SourceEntryKey == "A-3"));
+            Assert.Equal(new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), (await db1.Restrictions.SingleAsync(r => r.SourceId == sourceId)).TransitionDeadline);
+            var staged = SyncDiff.Parse((await db1.ApprovalListRevisions.SingleAsync(r => r.Id == sync.RevisionId)).Diff)!;
+            Assert.Equal("approval A-3", $"{Assert.Single(staged.Added).Kind} {staged.Added[0].Key}");
+            var changed = Assert.Single(staged.Changed);
+            Assert.Equal(("restriction", "R-1", "transitionDeadline: 2026-03-01 → 2026-04-15"), (changed.Kind, changed.Key, Assert.Single(changed.Changes!)));
+        }
+
+        var accepted = await SyncAndAcceptStaged(sync);
+
+        Assert.Equal((1, 1, 0), (accepted.Added, accepted.Changed, accepted.Removed));
         await using var db = _database.Create();
         var byKey = await db.Approvals.Where(a => a.SourceId == sourceId).ToDictionaryAsync(a => a.SourceEntryKey!);
         Assert.Equal((ApprovalStatus.Approved, untouched), (byKey["A-1"].Status, byKey["A-1"].Version));
         Assert.Equal(ApprovalStatus.Revoked, byKey["A-2"].Status);
         Assert.Equal($"No longer in list '{ListName}'.", byKey["A-2"].DecisionReason);
-        Assert.Equal((ApprovalStatus.Approved, ImpactLevel.IL5), (byKey["A-3"].Status, byKey["A-3"].MaxImpactLevel));
+        Assert.Equal((ApprovalStatus.Approved, ImpactLevel.IL5, "admin2"), (byKey["A-3"].Status, byKey["A-3"].MaxImpactLevel, byKey["A-3"].DecidedBy));
         Assert.Equal(new DateTime(2026, 4, 15, 0, 0, 0, DateTimeKind.Utc), (await db.Restrictions.SingleAsync(r => r.SourceId == sourceId)).TransitionDeadline);
+    }
+
+    private async Task<ApprovalListSync> SyncAndAcceptStaged(ApprovalListSync sync)
+    {
+        await using var db = _database.Create();
+        var revision = await db.ApprovalListRevisions.SingleAsync(r => r.Id == sync.RevisionId);
+        var accepted = await _job.ApplyRevisionAsync(revision, "admin2", null, CancellationToken.None);
+        Assert.True(accepted.Succeeded, accepted.Message);
+        return accepted.Value!;
     }
 
     public static TheoryData<string, string> MalformedLists => new()
@@ -171,7 +221,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        await _job.SyncAsync(sourceId, CancellationToken.None);
+        await SyncAndAccept(sourceId);
         var before = await OwnedState(sourceId);
         string shaBefore;
         await using (var db0 = _database.Create())
@@ -194,7 +244,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         await using var db = _database.Create();
         var source = await db.ApprovalListSources.SingleAsync(s => s.Id == sourceId);
         Assert.Equal((SyncStatus.Failed, sync.Error, shaBefore), (source.LastSyncStatus, source.LastSyncError, source.ContentSha256));
-        Assert.Equal([SyncStatus.Succeeded, SyncStatus.Failed], await db.ApprovalListSyncs.Where(s => s.SourceId == sourceId).OrderBy(s => s.Id).Select(s => s.Status).ToListAsync());
+        Assert.Equal([SyncStatus.Succeeded, SyncStatus.Succeeded, SyncStatus.Failed], await db.ApprovalListSyncs.Where(s => s.SourceId == sourceId).OrderBy(s => s.Id).Select(s => s.Status).ToListAsync());
     }
 
     [Fact]
@@ -202,7 +252,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         _server.Publish(FirstList);
         var sourceId = await AddSource(_server.ListUrl);
-        await _job.SyncAsync(sourceId, CancellationToken.None);
+        await SyncAndAccept(sourceId);
         var before = await OwnedState(sourceId);
         var closedPort = ClosedPort();
         await using (var db0 = _database.Create("admin"))
@@ -254,10 +304,10 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
             """;
         var sourceId = await AddSource(null, ApprovalListFormat.Csv, Encoding.UTF8.GetBytes(csv));
 
-        var sync = await _job.SyncAsync(sourceId, CancellationToken.None);
+        var sync = await SyncAndAccept(sourceId);
 
         Assert.True(sync.Status == SyncStatus.Succeeded, sync.Error);
-        Assert.Equal(2, sync.Added);
+        Assert.Equal(1, sync.Added); // the restriction applied with the sync; the approval with its acceptance
         await using var db = _database.Create();
         var approval = await db.Approvals.SingleAsync(a => a.SourceId == sourceId);
         Assert.Equal((_modelAId, ImpactLevel.IL5, DataCategories.CUI | DataCategories.ExportControlled, Usages.Inference | Usages.Agent, "Board minutes, item 4", (DateTime?)null),

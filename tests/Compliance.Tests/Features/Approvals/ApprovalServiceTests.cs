@@ -186,7 +186,7 @@ public sealed class ApprovalServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_approval_from_a_list_cannot_be_decided_or_revoked_here()
+    public async Task An_approval_from_a_list_cannot_be_decided_here_but_can_be_revoked()
     {
         int id;
         await using (var db = _database.Create("setup"))
@@ -200,10 +200,11 @@ public sealed class ApprovalServiceTests : IAsyncLifetime
             id = a.Id;
         }
 
-        var revoke = await _approvals.RevokeAsync(People.Admin, id, "because");
         var decide = await _approvals.DecideAsync(People.Admin, id, Decision.Reject, "because", 0);
+        var revoke = await _approvals.RevokeAsync(People.Admin, id, "Vendor breach");
 
-        Assert.Equal("This approval comes from list 'Enterprise AI board'; change it there.", Assert.Single(revoke.Errors).Message);
-        Assert.Equal("source", Assert.Single(decide.Errors).Field);
+        Assert.Equal("This approval comes from list 'Enterprise AI board'; change it there.", Assert.Single(decide.Errors).Message);
+        Assert.True(revoke.Succeeded, revoke.Message);
+        Assert.Equal((ApprovalStatus.Revoked, "admin"), (revoke.Value!.Status, revoke.Value.DecidedBy));
     }
 }
