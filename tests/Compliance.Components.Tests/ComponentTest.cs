@@ -29,6 +29,7 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddSingleton(Database.Factory);
         Context.Services.AddSingleton<IDbContextFactory<ComplianceDb>>(Database.Factory);
         Context.Services.AddSingleton(TimeProvider.System);
+        Context.Services.AddSingleton<Compliance.Web.Auth.PeopleDirectory>();
         Context.Services.AddSingleton<InventoryEvents>();
         Context.Services.AddSingleton<IInventoryChanged>(sp => sp.GetRequiredService<InventoryEvents>());
         Context.Services.AddSingleton<InventoryService>();

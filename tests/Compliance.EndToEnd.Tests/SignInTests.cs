@@ -35,7 +35,7 @@ public sealed class SignInTests
         await Expect(page.Locator("figure.posture-chart svg")).ToHaveCountAsync(2);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Bindings", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
-        await Expect(page.GetByText("officer", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Olivia Officer", new() { Exact = true })).ToBeVisibleAsync();
 
         await AssertAccessibleAsync(page);
         await Journeys.ScreenshotForDocsAsync(page, "home.png");

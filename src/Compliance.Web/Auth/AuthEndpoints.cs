@@ -26,7 +26,8 @@ public static class AuthEndpoints
                 var roleClaim = context.RequestServices.GetRequiredService<OidcSettings>().RoleClaim;
                 return Results.Ok(new
                 {
-                    name = user.ActorName(),
+                    subject = user.ActorName(),
+                    name = user.DisplayName(),
                     roles = user.FindAll(roleClaim).Select(c => c.Value).Distinct().ToArray(),
                 });
             })

@@ -8,7 +8,13 @@ public sealed class AuditRow
 {
     public long Id { get; init; }
     public DateTime At { get; init; }
+    /// <summary>The actor's stable subject.</summary>
     public string User { get; init; } = "";
+
+    /// <summary>Their display name at the time, shown beside the subject.</summary>
+    public string? UserName { get; init; }
+
+    public string Who => UserName is { } name && name != User ? $"{name} ({User})" : User;
     public AuditAction Action { get; init; }
     public string Entity { get; init; } = "";
     public string EntityKey { get; init; } = "";
@@ -20,6 +26,6 @@ public static class AuditQueries
     public static IQueryable<AuditRow> AuditRows(this ComplianceDb db) =>
         db.AuditEvents.AsNoTracking().Select(e => new AuditRow
         {
-            Id = e.Id, At = e.At, User = e.User, Action = e.Action, Entity = e.Entity, EntityKey = e.EntityKey, Reason = e.Reason,
+            Id = e.Id, At = e.At, User = e.User, UserName = e.UserName, Action = e.Action, Entity = e.Entity, EntityKey = e.EntityKey, Reason = e.Reason,
         });
 }
