@@ -44,7 +44,8 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddSingleton<Compliance.Web.Features.Checks.Transitions.TransitionService>();
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("officer");
-        auth.SetRoles(Roles.ComplianceOfficer);
+        auth.SetRoles(Roles.ComplianceOfficer);  // SetRoles resets the claims: set them after
+        auth.SetClaims(new System.Security.Claims.Claim("sub", "officer"));
         auth.SetPolicies(Policies.Staff, Policies.Officer);
     }
 

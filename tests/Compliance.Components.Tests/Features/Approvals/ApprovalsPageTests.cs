@@ -14,7 +14,9 @@ public sealed class ApprovalsPageTests : ComponentTest
 {
     private static readonly ClaimsPrincipal Admin = People.Admin;
 
-    private void SignInAsAdmin()
+    private void SignInAsAdmin() => SignInAs("admin");
+
+    private void SignInAs(string administrator)
     {
         Context.Services.AddLogging();
         Context.Services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
@@ -23,8 +25,9 @@ public sealed class ApprovalsPageTests : ComponentTest
         Context.Services.AddSingleton<ApprovalListSourceService>();
         Context.Services.AddSingleton<IApprovalListScheduler, InProcessApprovalListScheduler>();
         var auth = Context.AddAuthorization();
-        auth.SetAuthorized("admin");
-        auth.SetRoles(Roles.Administrator);
+        auth.SetAuthorized(administrator);
+        auth.SetRoles(Roles.Administrator);  // SetRoles resets the claims: set them after
+        auth.SetClaims(new Claim("sub", administrator));
         auth.SetPolicies(Policies.Staff, Policies.Administrator, Policies.ApprovalRequester);
     }
 
@@ -85,6 +88,7 @@ public sealed class ApprovalsPageTests : ComponentTest
             db.ApprovalListSources.Add(new ApprovalListSource
             {
                 Name = "Enterprise AI board", Url = "https://lists.example.gov/ai.json", CreatedBy = "admin",
+                Review = SourceReview.Approved, RequestedBy = "admin", ReviewedBy = "admin2",
                 LastSyncStatus = SyncStatus.Failed, LastSyncAt = DateTime.UtcNow, LastSyncError = "approval 'A-9' names model 'x', which is not in the inventory",
             });
             await db.SaveChangesAsync();
@@ -122,5 +126,51 @@ public sealed class ApprovalsPageTests : ComponentTest
         }, TimeSpan.FromSeconds(10));
         Assert.Equal((Sectors.Defense, DateTime.UtcNow.Date.AddDays(30), "admin"), (saved!.Sectors, saved.TransitionDeadline, saved.CreatedBy));
         Assert.DoesNotContain("Contracting office directive", provider.Markup); // the dialog closed
+    }
+
+    [Fact]
+    public async Task The_sources_page_lets_only_another_administrator_approve_a_requested_source_or_accept_a_revision()
+    {
+        SignInAs("admin2");
+        int requestedId;
+        await using (var db = Database.Create("admin"))
+        {
+            var requested = new ApprovalListSource { Name = "Requested list", Url = "https://lists.example.gov/new.json", CreatedBy = "admin", RequestedBy = "admin" };
+            var approved = new ApprovalListSource
+            {
+                Name = "Board list", Url = "https://lists.example.gov/board.json", CreatedBy = "admin2", Review = SourceReview.Approved,
+                RequestedBy = "admin2", ReviewedBy = "admin",
+            };
+            db.ApprovalListSources.AddRange(requested, approved);
+            await db.SaveChangesAsync();
+            db.ApprovalListRevisions.Add(new ApprovalListRevision
+            {
+                SourceId = approved.Id, CreatedAt = DateTime.UtcNow, ContentSha256 = new string('a', 64), Content = [1],
+                Diff = """{"added":[{"kind":"approval","key":"A-1","summary":"meta.llama3-8b-instruct-v1:0 up to IL6"}],"changed":[],"removed":[]}""",
+            });
+            await db.SaveChangesAsync();
+            requestedId = requested.Id;
+        }
+
+        var page = Context.Render<Sources>();
+
+        page.WaitForAssertion(() => Assert.Contains("Waiting for approval", page.Markup), TimeSpan.FromSeconds(10));
+        AngleSharp.Dom.IElement ApproveButton() => page.FindAll("[aria-label='Approval list sources'] tbody tr").Single(r => r.TextContent.Contains("Requested list"))
+            .QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Approve");
+        Assert.False(ApproveButton().HasAttribute("disabled"));
+        Assert.DoesNotContain("Sync now", page.FindAll("[aria-label='Approval list sources'] tbody tr").Single(r => r.TextContent.Contains("Requested list")).TextContent);
+
+        // admin2 sponsors the board list: its revision must be accepted by someone else.
+        page.FindAll("a").Single(a => a.TextContent == "Board list").Click();
+        page.WaitForAssertion(() => Assert.Contains("Revisions of Board list waiting for a second administrator", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Contains("up to IL6", page.Markup);
+        Assert.True(page.FindAll("button").Single(b => b.TextContent.Trim() == "Accept").HasAttribute("disabled"));
+
+        await page.InvokeAsync(() => ApproveButton().Click());
+        await page.WaitForAssertionAsync(async () =>
+        {
+            await using var db = Database.Create();
+            Assert.Equal((SourceReview.Approved, "admin2"), await db.ApprovalListSources.Where(s => s.Id == requestedId).Select(s => ValueTuple.Create(s.Review, s.ReviewedBy)).SingleAsync());
+        }, TimeSpan.FromSeconds(10));
     }
 }

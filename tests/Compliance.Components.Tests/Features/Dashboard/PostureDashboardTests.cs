@@ -88,7 +88,8 @@ public sealed class PostureDashboardTests : ComponentTest
     {
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("officer");
-        auth.SetRoles(Roles.ComplianceOfficer);
+        auth.SetRoles(Roles.ComplianceOfficer);  // SetRoles resets the claims: set them after
+        auth.SetClaims(new System.Security.Claims.Claim("sub", "officer"));
         auth.SetPolicies(Policies.Staff, Policies.Officer, Policies.ApprovalRequester);
         var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
 
@@ -111,7 +112,8 @@ public sealed class PostureDashboardTests : ComponentTest
     {
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("auditor");
-        auth.SetRoles(Roles.Auditor);
+        auth.SetRoles(Roles.Auditor);  // SetRoles resets the claims: set them after
+        auth.SetClaims(new System.Security.Claims.Claim("sub", "auditor"));
         auth.SetPolicies(Policies.Staff);
 
         var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
