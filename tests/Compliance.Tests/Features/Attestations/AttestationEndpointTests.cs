@@ -49,7 +49,7 @@ public sealed class AttestationAppFactory : ComplianceAppFactory
             }
 
             var parts = value.Split(';');
-            List<Claim> claims = [new("name", parts[0]), new("role", parts[1])];
+            List<Claim> claims = [new("sub", parts[0]), new("name", parts[0]), new("role", parts[1])];
             if (parts.Length > 2)
             {
                 claims.Add(new Claim("customer_id", parts[2]));
