@@ -826,7 +826,31 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [LiftRequestReason] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [LiftRequestedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [LiftRequestedBy] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [AuditEvents] ADD [UserName] nvarchar(200) NULL;
@@ -834,7 +858,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSyncs] ADD [RevisionId] bigint NULL;
@@ -842,7 +866,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [PendingConfig] nvarchar(4000) NULL;
@@ -850,7 +874,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [PendingContent] varbinary(max) NULL;
@@ -858,7 +882,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [PendingRequestedAt] datetime2 NULL;
@@ -866,7 +890,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [PendingRequestedBy] nvarchar(200) NULL;
@@ -874,7 +898,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [PinnedSha256] nvarchar(64) NULL;
@@ -882,7 +906,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [RequestedAt] datetime2 NULL;
@@ -890,7 +914,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [RequestedBy] nvarchar(200) NULL;
@@ -898,7 +922,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [Review] int NOT NULL DEFAULT 0;
@@ -906,7 +930,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [ReviewReason] nvarchar(2000) NULL;
@@ -914,7 +938,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [ReviewedAt] datetime2 NULL;
@@ -922,7 +946,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     ALTER TABLE [ApprovalListSources] ADD [ReviewedBy] nvarchar(200) NULL;
@@ -930,7 +954,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     CREATE TABLE [ApprovalListRevisions] (
@@ -953,7 +977,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     CREATE TABLE [People] (
@@ -966,7 +990,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     CREATE INDEX [IX_ApprovalListRevisions_SourceId_Status] ON [ApprovalListRevisions] ([SourceId], [Status]);
@@ -974,11 +998,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129065201_FourEyesSourcesAndPeople'
+    WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261129065201_FourEyesSourcesAndPeople', N'10.0.15');
+    VALUES (N'20261129073918_FourEyesEverywhere', N'10.0.15');
 END;
 
 COMMIT;

@@ -855,6 +855,17 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<string>("LiftRequestReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("LiftRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LiftRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("datetime2");
 

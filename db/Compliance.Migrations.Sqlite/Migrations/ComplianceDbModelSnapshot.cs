@@ -818,6 +818,17 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LiftRequestReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LiftRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LiftRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("TEXT");
 

@@ -37,6 +37,13 @@ public class Restriction : IVersioned
 
     public string? LiftedBy { get; set; }
 
+    /// <summary>Lifting widens what is allowed, so one administrator requests it and another confirms it (four-eyes).</summary>
+    public string? LiftRequestedBy { get; set; }
+
+    public DateTime? LiftRequestedAt { get; set; }
+
+    public string? LiftRequestReason { get; set; }
+
     public DateTime? LiftedAt { get; set; }
 
     public string? LiftReason { get; set; }

@@ -13,6 +13,8 @@ public sealed class RestrictionConfiguration : IEntityTypeConfiguration<Restrict
         b.Property(r => r.LiftReason).HasMaxLength(2000);
         b.Property(r => r.CreatedBy).HasMaxLength(200);
         b.Property(r => r.LiftedBy).HasMaxLength(200);
+        b.Property(r => r.LiftRequestedBy).HasMaxLength(200);
+        b.Property(r => r.LiftRequestReason).HasMaxLength(2000);
         b.Property(r => r.SourceEntryKey).HasMaxLength(200);
         b.PrimitiveCollection(r => r.CustomerIds).HasMaxLength(4000);
         b.Property(r => r.Version).IsConcurrencyToken();

@@ -45,6 +45,9 @@ public sealed class RestrictionRow
     public string CreatedBy { get; init; } = "";
     public DateTime? LiftedAt { get; init; }
     public string? LiftedBy { get; init; }
+    public string? LiftRequestedBy { get; init; }
+    public string? LiftRequestReason { get; init; }
+    public int Version { get; init; }
     public int? SourceId { get; init; }
     public string? SourceName { get; init; }
 }
@@ -110,6 +113,9 @@ public static class ApprovalQueries
             CreatedBy = r.CreatedBy,
             LiftedAt = r.LiftedAt,
             LiftedBy = r.LiftedBy,
+            LiftRequestedBy = r.LiftRequestedBy,
+            LiftRequestReason = r.LiftRequestReason,
+            Version = r.Version,
             SourceId = r.SourceId,
             SourceName = r.Source == null ? null : r.Source.Name,
         };

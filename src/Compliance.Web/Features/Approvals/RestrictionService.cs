@@ -105,7 +105,11 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
         return Outcome<Restriction>.Ok(restriction);
     }
 
-    /// <summary>Ends a restriction from now on; a reason is required.</summary>
+    /// <summary>
+    /// Lifting widens what is allowed, so it takes two administrators: the first call requests the lift (with its
+    /// reason), a call by another administrator confirms it and ends the restriction from now on. The requester
+    /// cannot confirm their own request (four-eyes); <see cref="WithdrawLiftAsync"/> drops a request.
+    /// </summary>
     public async Task<Outcome<Restriction>> LiftAsync(ClaimsPrincipal by, int restrictionId, string? reason, CancellationToken ct = default)
     {
         if (!by.IsInRole(Roles.Administrator))
@@ -136,19 +140,69 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
         }
 
         var actor = by.ActorName();
-        restriction.LiftedBy = actor;
-        restriction.LiftedAt = clock.GetUtcNow().UtcDateTime;
-        restriction.LiftReason = reason.Trim();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var lifting = restriction.LiftRequestedBy is not null;
+        if (lifting && string.Equals(restriction.LiftRequestedBy, actor, StringComparison.Ordinal))
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("by", "You requested this lift, so another administrator must confirm it (four-eyes)."));
+        }
+
+        if (lifting)
+        {
+            (restriction.LiftedBy, restriction.LiftedAt, restriction.LiftReason) = (actor, now, restriction.LiftRequestReason);
+        }
+        else
+        {
+            (restriction.LiftRequestedBy, restriction.LiftRequestedAt, restriction.LiftRequestReason) = (actor, now, reason.Trim());
+        }
+
         try
         {
-            await db.As(actor, restriction.LiftReason).SaveChangesAsync(ct);
+            await db.As(actor, lifting ? $"Confirmed the lift requested by {restriction.LiftRequestedBy}: {reason.Trim()}" : $"Requested a lift: {reason.Trim()}").SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             return Outcome<Restriction>.Invalid(new FieldError("version", "The restriction was changed meanwhile; reload it and try again."));
         }
 
-        changed.RestrictionsChanged();
+        if (lifting)
+        {
+            changed.RestrictionsChanged();
+        }
+
+        return Outcome<Restriction>.Ok(restriction);
+    }
+
+    /// <summary>Drops a pending lift request (any administrator): the restriction stays in effect.</summary>
+    public async Task<Outcome<Restriction>> WithdrawLiftAsync(ClaimsPrincipal by, int restrictionId, CancellationToken ct = default)
+    {
+        if (!by.IsInRole(Roles.Administrator))
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may withdraw a lift request."));
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var restriction = await db.Restrictions.FindAsync([restrictionId], ct);
+        if (restriction is null)
+        {
+            return Outcome<Restriction>.Missing($"There is no restriction {restrictionId}.");
+        }
+
+        if (restriction.LiftRequestedBy is null || restriction.LiftedAt is not null)
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("id", "No lift of this restriction is waiting for confirmation."));
+        }
+
+        (restriction.LiftRequestedBy, restriction.LiftRequestedAt, restriction.LiftRequestReason) = (null, null, null);
+        try
+        {
+            await db.As(by.ActorName(), "Withdrew the lift request").SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("version", "The restriction was changed meanwhile; reload it and try again."));
+        }
+
         return Outcome<Restriction>.Ok(restriction);
     }
 }

@@ -51,20 +51,45 @@ public sealed class RestrictionServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lifting_needs_an_administrator_and_a_reason_and_happens_once()
+    public async Task Lifting_needs_a_reason_and_two_administrators_and_happens_once()
     {
         var today = DateTime.UtcNow.Date;
         var id = (await _restrictions.CreateAsync(People.Admin, Vendor("Meta", today, today.AddDays(10)))).Value!.Id;
 
         Assert.Equal("reason", Assert.Single((await _restrictions.LiftAsync(People.Admin2, id, null)).Errors).Field);
         Assert.Equal("by", Assert.Single((await _restrictions.LiftAsync(People.Officer, id, "why not")).Errors).Field);
-        var lifted = await _restrictions.LiftAsync(People.Admin2, id, "Directive withdrawn.");
-        Assert.True(lifted.Succeeded);
-        Assert.Contains("already lifted by admin2", Assert.Single((await _restrictions.LiftAsync(People.Admin, id, "again")).Errors).Message);
+        var requested = await _restrictions.LiftAsync(People.Admin2, id, "Directive withdrawn.");
+        Assert.True(requested.Succeeded, requested.Message);
+        Assert.Null(requested.Value!.LiftedAt);
+        Assert.Equal("by", Assert.Single((await _restrictions.LiftAsync(People.Admin2, id, "Still withdrawn.")).Errors).Field);
+        await using (var db0 = _database.Create())
+        {
+            Assert.True((await db0.Restrictions.SingleAsync(r => r.Id == id)).IsInEffectAt(DateTime.UtcNow.AddSeconds(1)), "one administrator alone lifts nothing");
+        }
+
+        var lifted = await _restrictions.LiftAsync(People.Admin, id, "Confirmed with the contracting office.");
+        Assert.True(lifted.Succeeded, lifted.Message);
+        Assert.Contains("already lifted by admin", Assert.Single((await _restrictions.LiftAsync(People.Admin2, id, "again")).Errors).Message);
 
         await using var db = _database.Create();
         var saved = await db.Restrictions.SingleAsync(r => r.Id == id);
-        Assert.Equal(("admin2", "Directive withdrawn."), (saved.LiftedBy, saved.LiftReason));
+        Assert.Equal(("admin", "admin2", "Directive withdrawn."), (saved.LiftedBy, saved.LiftRequestedBy, saved.LiftReason));
         Assert.False(saved.IsInEffectAt(DateTime.UtcNow.AddSeconds(1)));
+    }
+
+    [Fact]
+    public async Task A_withdrawn_lift_request_leaves_the_restriction_in_effect_and_needs_a_new_request()
+    {
+        var today = DateTime.UtcNow.Date;
+        var id = (await _restrictions.CreateAsync(People.Admin, Vendor("Meta", today, today.AddDays(10)))).Value!.Id;
+        Assert.True((await _restrictions.LiftAsync(People.Admin2, id, "Directive withdrawn.")).Succeeded);
+
+        var withdrawn = await _restrictions.WithdrawLiftAsync(People.Admin, id);
+        var confirm = await _restrictions.LiftAsync(People.Admin, id, "Confirming");
+
+        Assert.True(withdrawn.Succeeded, withdrawn.Message);
+        Assert.True(confirm.Succeeded);
+        Assert.Null(confirm.Value!.LiftedAt); // became a new request by admin, not a confirmation
+        Assert.Equal("admin", confirm.Value.LiftRequestedBy);
     }
 }

@@ -3,98 +3,118 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Compliance.Migrations.Sqlite.Migrations
+namespace Compliance.Migrations.SqlServer.Migrations
 {
     /// <inheritdoc />
-    public partial class FourEyesSourcesAndPeople : Migration
+    public partial class FourEyesEverywhere : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "LiftRequestReason",
+                table: "Restrictions",
+                type: "nvarchar(2000)",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LiftRequestedAt",
+                table: "Restrictions",
+                type: "datetime2",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LiftRequestedBy",
+                table: "Restrictions",
+                type: "nvarchar(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "UserName",
                 table: "AuditEvents",
-                type: "TEXT",
+                type: "nvarchar(200)",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "RevisionId",
                 table: "ApprovalListSyncs",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PendingConfig",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "nvarchar(4000)",
                 maxLength: 4000,
                 nullable: true);
 
             migrationBuilder.AddColumn<byte[]>(
                 name: "PendingContent",
                 table: "ApprovalListSources",
-                type: "BLOB",
+                type: "varbinary(max)",
                 maxLength: 10485760,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "PendingRequestedAt",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "datetime2",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PendingRequestedBy",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "nvarchar(200)",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "PinnedSha256",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "nvarchar(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "RequestedAt",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "datetime2",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RequestedBy",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "nvarchar(200)",
                 maxLength: 200,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "Review",
                 table: "ApprovalListSources",
-                type: "INTEGER",
+                type: "int",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ReviewReason",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "nvarchar(2000)",
                 maxLength: 2000,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "ReviewedAt",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "datetime2",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ReviewedBy",
                 table: "ApprovalListSources",
-                type: "TEXT",
+                type: "nvarchar(200)",
                 maxLength: 200,
                 nullable: true);
 
@@ -102,19 +122,19 @@ namespace Compliance.Migrations.Sqlite.Migrations
                 name: "ApprovalListRevisions",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    SourceId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Format = table.Column<int>(type: "INTEGER", nullable: false),
-                    ContentSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Content = table.Column<byte[]>(type: "BLOB", maxLength: 10485760, nullable: false),
-                    Diff = table.Column<string>(type: "TEXT", maxLength: 2147483647, nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    DecidedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    SourceId = table.Column<int>(type: "int", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false),
+                    Format = table.Column<int>(type: "int", nullable: false),
+                    ContentSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Content = table.Column<byte[]>(type: "varbinary(max)", maxLength: 10485760, nullable: false),
+                    Diff = table.Column<string>(type: "nvarchar(max)", maxLength: 2147483647, nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    DecidedBy = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    DecidedAt = table.Column<DateTime>(type: "datetime2", nullable: true),
+                    DecisionReason = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    Version = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -131,9 +151,9 @@ namespace Compliance.Migrations.Sqlite.Migrations
                 name: "People",
                 columns: table => new
                 {
-                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    FirstSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Subject = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    DisplayName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    FirstSeenAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -154,6 +174,18 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "People");
+
+            migrationBuilder.DropColumn(
+                name: "LiftRequestReason",
+                table: "Restrictions");
+
+            migrationBuilder.DropColumn(
+                name: "LiftRequestedAt",
+                table: "Restrictions");
+
+            migrationBuilder.DropColumn(
+                name: "LiftRequestedBy",
+                table: "Restrictions");
 
             migrationBuilder.DropColumn(
                 name: "UserName",

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Compliance.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(ComplianceDb))]
-    [Migration("20261129065201_FourEyesSourcesAndPeople")]
-    partial class FourEyesSourcesAndPeople
+    [Migration("20261129073918_FourEyesEverywhere")]
+    partial class FourEyesEverywhere
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -857,6 +857,17 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.Property<string>("LiftReason")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("LiftRequestReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("LiftRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LiftRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<DateTime?>("LiftedAt")
                         .HasColumnType("datetime2");

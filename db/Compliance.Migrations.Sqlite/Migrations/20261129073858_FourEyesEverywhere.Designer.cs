@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Compliance.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ComplianceDb))]
-    [Migration("20261129065130_FourEyesSourcesAndPeople")]
-    partial class FourEyesSourcesAndPeople
+    [Migration("20261129073858_FourEyesEverywhere")]
+    partial class FourEyesEverywhere
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -819,6 +819,17 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
                     b.Property<string>("LiftReason")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LiftRequestReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LiftRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LiftRequestedBy")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LiftedAt")
