@@ -143,7 +143,7 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
     {
         var issued = await IssueAsync("acme");
         var service = factory.Services.GetRequiredService<AttestationService>();
-        var pdf = (await service.GetFileAsync(issued.Id, "pdf", AttestationScope.Everything))!.Content;
+        var pdf = (await service.GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted))!.Content;
         var tampered = (byte[])pdf.Clone();
         tampered[pdf.Length / 2] ^= 0x20;
         using var anonymous = Client();
@@ -234,7 +234,7 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
             Assert.Contains("cannot be deleted", Assert.Throws<InvalidOperationException>(() => db.SaveChanges()).Message);
         }
 
-        var pdf = await factory.Services.GetRequiredService<AttestationService>().GetFileAsync(issued.Id, "pdf", AttestationScope.Everything);
+        var pdf = await factory.Services.GetRequiredService<AttestationService>().GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted);
         Assert.Equal(issued.PdfSha256, AttestationSnapshot.Sha256(pdf!.Content));
     }
 

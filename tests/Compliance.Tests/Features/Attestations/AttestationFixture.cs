@@ -59,7 +59,8 @@ public sealed class AttestationFixture : IAsyncLifetime
         });
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = database.Folder };
         certificates = new AttestationCertificateSource(options, database.Options, environment);
-        return new AttestationService(factory, new SnapshotBuilder(factory), certificates, options, TimeProvider.System,
+        return new AttestationService(factory, new SnapshotBuilder(factory, Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions())),
+            new Compliance.Web.Auth.CustomerScopes(factory, new Compliance.Web.Auth.OidcSettings()), certificates, options, TimeProvider.System,
             NullLogger<AttestationService>.Instance);
     }
 

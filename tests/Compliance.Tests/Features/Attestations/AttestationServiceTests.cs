@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using Compliance.Domain;
+using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
 using Microsoft.EntityFrameworkCore;
 using UglyToad.PdfPig;
@@ -11,8 +12,8 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
 {
     private async Task<(byte[] Pdf, AttestationSnapshot Snapshot)> AcmeFilesAsync()
     {
-        var pdf = await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", AttestationScope.Everything);
-        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", AttestationScope.Everything);
+        var pdf = await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.Unrestricted);
+        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", CustomerScope.Unrestricted);
         Assert.NotNull(pdf);
         Assert.NotNull(json);
         var preview = Environment.GetEnvironmentVariable("ATTESTATION_PREVIEW");
@@ -71,7 +72,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
     public async Task The_snapshot_records_findings_waivers_plans_and_approvals_and_its_hash_is_printed()
     {
         var (pdf, snapshot) = await AcmeFilesAsync();
-        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", AttestationScope.Everything);
+        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", CustomerScope.Unrestricted);
         var snapshotSha = AttestationSnapshot.Sha256(json!.Content);
 
         Assert.Equal(AttestationSnapshot.CurrentSchemaVersion, snapshot.SchemaVersion);
@@ -98,7 +99,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
     [Fact]
     public async Task Without_a_completed_check_run_the_result_is_not_evaluated_rather_than_compliant()
     {
-        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database));
+        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database), Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions()));
         var snapshot = await builder.BuildAsync(fixture.AcmeId, DateTime.UtcNow.AddYears(-1), "officer", "We attest.", "ABCD-EFGH-JK23");
 
         Assert.Null(snapshot.CheckRun);
@@ -147,7 +148,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         var first = await fixture.Service.IssueAsync(fixture.InitechId, "officer", "First statement.");
         var second = await fixture.Service.IssueAsync(fixture.InitechId, "officer", "Second statement.");
 
-        var rows = await fixture.Service.ListAsync(AttestationScope.Everything, fixture.InitechId);
+        var rows = await fixture.Service.ListAsync(CustomerScope.Unrestricted, fixture.InitechId);
         Assert.Equal(AttestationStatus.Superseded, rows.Single(r => r.Id == first.Id).Status);
         Assert.Equal(second.Id, rows.Single(r => r.Id == first.Id).SupersededById);
         Assert.Equal(AttestationStatus.Current, rows.Single(r => r.Id == second.Id).Status);
@@ -169,7 +170,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         var verification = await fixture.Service.VerifyAsync(issued.VerificationCode);
         Assert.Equal(AttestationStatus.Withdrawn, verification!.Status);
         Assert.Equal("Issued against the wrong inventory snapshot.", verification.WithdrawalReason);
-        var pdf = await fixture.Service.GetFileAsync(issued.Id, "pdf", AttestationScope.Everything);
+        var pdf = await fixture.Service.GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted);
         var upload = await fixture.Service.VerifyPdfAsync(issued.VerificationCode, pdf!.Content);
         Assert.True(upload.Matches);
         Assert.Equal(AttestationStatus.Withdrawn, upload.Attestation!.Status);
@@ -179,14 +180,14 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
     [Fact]
     public async Task A_customer_cannot_list_or_read_another_customers_attestation()
     {
-        var globex = AttestationScope.OfCustomer(fixture.GlobexId);
+        var globex = CustomerScope.For(new Customer { Id = fixture.GlobexId, Code = "", Name = "" });
 
         Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", globex));
         Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", globex));
         Assert.DoesNotContain(await fixture.Service.ListAsync(globex), r => r.CustomerId == fixture.AcmeId);
         Assert.Empty(await fixture.Service.ListAsync(globex, fixture.AcmeId));
-        Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", AttestationScope.Nothing));
-        Assert.NotNull(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", AttestationScope.OfCustomer(fixture.AcmeId)));
+        Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.Nothing));
+        Assert.NotNull(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.For(new Customer { Id = fixture.AcmeId, Code = "", Name = "" })));
     }
 
     [Fact]
