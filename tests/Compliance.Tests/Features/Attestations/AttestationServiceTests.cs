@@ -83,8 +83,9 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         Assert.Contains(findings, f => f.Rule == FindingRule.Restricted && f.Status == FindingStatus.Open);
         Assert.Contains(findings, f => f.Rule == FindingRule.UsageNotApproved && f.Status == FindingStatus.Waived && f.WaiverId is not null);
         Assert.DoesNotContain(findings, f => f.Status == FindingStatus.Resolved);
-        var warned = snapshot.Workloads.SelectMany(w => w.Bindings).Single(b => b.Findings.Any(f => f.Rule == FindingRule.ApprovalExpiringSoon));
-        Assert.NotEqual(AttestationResult.NotCompliant, warned.Status);
+        var warned = snapshot.Workloads.SelectMany(w => w.Bindings).Where(b => b.Findings.Any(f => f.Rule == FindingRule.ApprovalExpiringSoon)).ToList();
+        Assert.NotEmpty(warned);
+        Assert.All(warned, b => Assert.NotEqual(AttestationResult.NotCompliant, b.Status));
         Assert.Single(snapshot.Waivers);
         Assert.Single(snapshot.TransitionPlans);
         Assert.NotEmpty(snapshot.Approvals);
@@ -93,17 +94,21 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         using var document = PdfDocument.Open(pdf);
         var footer = string.Join(" ", document.GetPage(document.NumberOfPages).GetWords().Select(w => w.Text));
         Assert.Contains(snapshotSha, footer);
-        Assert.Contains("\"schemaVersion\": 2", System.Text.Encoding.UTF8.GetString(json.Content));
+        Assert.Contains("\"schemaVersion\": 3", System.Text.Encoding.UTF8.GetString(json.Content));
     }
 
     [Fact]
-    public async Task Without_a_completed_check_run_the_result_is_not_evaluated_rather_than_compliant()
+    public async Task Without_a_completed_check_run_every_binding_is_still_evaluated_at_the_as_of_time()
     {
         var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database), Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions()));
-        var snapshot = await builder.BuildAsync(fixture.AcmeId, DateTime.UtcNow.AddYears(-1), "officer", "We attest.", "ABCD-EFGH-JK23");
+        var asOf = new DateTime(DateTime.UtcNow.Year - 1, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        var snapshot = await builder.BuildAsync(fixture.AcmeId, asOf, "officer", "We attest.", "ABCD-EFGH-JK23");
 
         Assert.Null(snapshot.CheckRun);
-        Assert.Equal(AttestationResult.NotEvaluated, snapshot.Result);
+        Assert.NotEqual(AttestationResult.NotEvaluated, snapshot.Result);
+        Assert.Equal(asOf, snapshot.Evaluation!.EvaluatedAt);
+        Assert.Equal(snapshot.CountBindings(), snapshot.Evaluation.BindingsEvaluated);
+        Assert.Equal($"Evaluated at {asOf:yyyy-MM-dd} 12:00:00 UTC, at issue", snapshot.Evaluation.Text);
     }
 
     [Fact]
