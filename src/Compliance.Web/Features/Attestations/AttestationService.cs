@@ -68,12 +68,12 @@ public sealed class AttestationService(
     {
         if (!user.IsInRole(Roles.ComplianceOfficer))
         {
-            return Refused<AttestationRow>("Only a compliance officer may issue an attestation.");
+            return Outcome<AttestationRow>.Refused("Only a compliance officer may issue an attestation.");
         }
 
         if (!(await scopes.ForAsync(user, ct)).CanSee(customerId))
         {
-            return Refused<AttestationRow>("A customer account may issue an attestation only for its own organisation.");
+            return Outcome<AttestationRow>.Refused("A customer account may issue an attestation only for its own organisation.");
         }
 
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -183,7 +183,7 @@ public sealed class AttestationService(
     {
         if (!user.IsInRole(Roles.ComplianceOfficer))
         {
-            return Refused<bool>("Only a compliance officer may withdraw an attestation.");
+            return Outcome<bool>.Refused("Only a compliance officer may withdraw an attestation.");
         }
 
         if (!await IsVisibleAsync(id, await scopes.ForAsync(user, ct), ct))
@@ -309,7 +309,7 @@ public sealed class AttestationService(
     {
         if (!user.IsStaff() && !user.IsCustomer())
         {
-            return Refused<List<AttestationDownloadRow>>("Only staff, or the customer it was issued to, may read an attestation's access log.");
+            return Outcome<List<AttestationDownloadRow>>.Refused("Only staff, or the customer it was issued to, may read an attestation's access log.");
         }
 
         return await IsVisibleAsync(attestationId, await scopes.ForAsync(user, ct), ct)
@@ -391,9 +391,6 @@ public sealed class AttestationService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Scoped(db, scope).AnyAsync(a => a.Id == id, ct);
     }
-
-    /// <summary>A refusal: the caller may not do this; nothing was changed (HTTP callers answer 403).</summary>
-    private static Outcome<T> Refused<T>(string message) => Outcome<T>.Refused(message);
 
     private static IQueryable<AttestationVerification> Verifications(ComplianceDb db, Expression<Func<Attestation, bool>> where) =>
         db.Attestations.AsNoTracking().Where(where).Select(a => new AttestationVerification(
