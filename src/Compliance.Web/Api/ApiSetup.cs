@@ -29,7 +29,9 @@ public static class ApiSetup
 
     /// <summary>The outcome's errors as RFC 9457 validation problem details, keyed by field.</summary>
     public static IResult Problem<T>(Features.Inventory.Outcome<T> outcome) =>
-        outcome.NotFound
+        outcome.Forbidden
+            ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: outcome.Errors[0].Message)
+            : outcome.NotFound
             ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: outcome.Errors[0].Message)
             : Results.ValidationProblem(outcome.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                 title: "The request is not valid; nothing was changed.");

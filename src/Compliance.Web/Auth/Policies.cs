@@ -35,18 +35,22 @@ public static class Policies
 
     public static void Register(AuthorizationOptions options)
     {
-        options.AddPolicy(Api, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
-        options.AddPolicy(ApiWrite, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Pipeline));
-        options.AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor));
-        options.AddPolicy(Officer, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer));
-        options.AddPolicy(Administrator, p => p.RequireAuthenticatedUser().RequireRole(Roles.Administrator));
-        options.AddPolicy(ApprovalRequester, p => p.RequireAuthenticatedUser().RequireRole(Roles.ComplianceOfficer, Roles.Administrator));
+        // Every policy that reaches more than one organisation refuses a principal that also holds Customer (CallerRoles).
+        options.AddPolicy(Api, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
+        options.AddPolicy(ApiWrite, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Pipeline));
+        options.AddPolicy(Staff, p => ActingAs(p, CallerRoles.StaffRoles));
+        options.AddPolicy(Officer, p => ActingAs(p, Roles.ComplianceOfficer));
+        options.AddPolicy(Administrator, p => ActingAs(p, Roles.Administrator));
+        options.AddPolicy(ApprovalRequester, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator));
         options.AddPolicy(Customer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Customer));
         options.AddPolicy(AnyRole, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
 
         // Anything that declares nothing still needs a signed-in user; the endpoint test makes sure everything declares.
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
+
+    private static void ActingAs(AuthorizationPolicyBuilder policy, params string[] roles) =>
+        policy.RequireAuthenticatedUser().RequireRole(roles).RequireAssertion(c => !c.User.IsCustomer());
 }
 
 public static class PrincipalExtensions

@@ -133,5 +133,5 @@ public static class JobsSetup
 public sealed class AdministratorDashboardFilter : IDashboardAsyncAuthorizationFilter
 {
     public Task<bool> AuthorizeAsync(DashboardContext context) =>
-        Task.FromResult(context.GetHttpContext().User.IsInRole(Roles.Administrator));
+        Task.FromResult(context.GetHttpContext().User.ActsAs(Roles.Administrator));
 }

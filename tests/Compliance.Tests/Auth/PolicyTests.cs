@@ -55,6 +55,32 @@ public sealed class PolicyTests : IClassFixture<ComplianceAppFactory>
         Assert.Equal(admitted, result.Succeeded);
     }
 
+    public static TheoryData<string, string> CustomerMixes()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var policy in new[] { Policies.Staff, Policies.Officer, Policies.Administrator, Policies.ApprovalRequester, Policies.Api, Policies.ApiWrite })
+        {
+            foreach (var role in new[] { Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline })
+            {
+                data.Add(policy, role);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CustomerMixes))]
+    public async Task A_policy_that_reaches_every_organisation_refuses_a_principal_that_also_holds_the_customer_role(string policy, string otherRole)
+    {
+        var authorization = _app.Services.GetRequiredService<IAuthorizationService>();
+
+        var result = await authorization.AuthorizeAsync(People.Customer("acme", otherRole), resource: null, policy);
+
+        Assert.False(result.Succeeded);
+        Assert.True((await authorization.AuthorizeAsync(People.Customer("acme", otherRole), resource: null, Policies.AnyRole)).Succeeded);
+    }
+
     [Fact]
     public async Task The_fallback_policy_refuses_anonymous_users()
     {

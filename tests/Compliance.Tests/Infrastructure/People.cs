@@ -11,6 +11,16 @@ public static class People
     public static readonly ClaimsPrincipal Admin2 = Person("admin2", Roles.Administrator);
     public static readonly ClaimsPrincipal Auditor = Person("auditor", Roles.Auditor);
 
+    public static readonly ClaimsPrincipal Pipeline = new(new ClaimsIdentity(
+        [new Claim("sub", "pipeline"), new Claim("client_id", "pipeline"), new Claim("role", Roles.Pipeline)], "test", "name", "role"));
+
+    /// <summary>A customer of the organisation with code <paramref name="customerCode"/> (the <c>customer_id</c> claim), with any further roles.</summary>
+    public static ClaimsPrincipal Customer(string customerCode, params string[] moreRoles) =>
+        new(new ClaimsIdentity(
+            [new Claim("name", $"customer-{customerCode}"), new Claim("sub", $"customer-{customerCode}"), new Claim("customer_id", customerCode),
+             new Claim("role", Roles.Customer), .. moreRoles.Select(r => new Claim("role", r))],
+            "test", "name", "role"));
+
     public static ClaimsPrincipal Person(string name, params string[] roles) => Named(name, name, roles);
 
     /// <summary>A person whose stable subject and display name differ, as with any real provider.</summary>

@@ -18,6 +18,9 @@ public sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptio
     public const string UserHeader = "X-Test-User";
     public const string RoleHeader = "X-Test-Role";
 
+    /// <summary>The customer claim (<c>customer_id</c>, a customer code) of a Customer principal.</summary>
+    public const string CustomerHeader = "X-Test-Customer";
+
     public static void Use(IServiceCollection services)
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestAuthentication>(SchemeName, null);
@@ -39,6 +42,7 @@ public sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptio
 
         var claims = new List<Claim> { new("name", user.ToString()), new("sub", user.ToString()) };
         claims.AddRange(Request.Headers[RoleHeader].Select(r => new Claim("role", r!)));
+        claims.AddRange(Request.Headers[CustomerHeader].Select(c => new Claim("customer_id", c!)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "name", "role"));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

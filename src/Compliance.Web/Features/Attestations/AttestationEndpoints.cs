@@ -11,16 +11,18 @@ public static class AttestationEndpoints
     public static IEndpointRouteBuilder MapAttestationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/attestations").RequireAuthorization(Policies.AnyRole);
-        group.MapGet("/{id:int}/pdf", (int id, HttpContext http, AttestationService service, CancellationToken ct) =>
-            DownloadAsync(id, "pdf", http, service, ct));
-        group.MapGet("/{id:int}/json", (int id, HttpContext http, AttestationService service, CancellationToken ct) =>
-            DownloadAsync(id, "json", http, service, ct));
+        group.MapGet("/{id:int}/pdf", (int id, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct) =>
+            DownloadAsync(id, "pdf", http, service, scopes, ct));
+        group.MapGet("/{id:int}/json", (int id, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct) =>
+            DownloadAsync(id, "json", http, service, scopes, ct));
         return app;
     }
 
-    private static async Task<IResult> DownloadAsync(int id, string format, HttpContext http, AttestationService service, CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(
+        int id, string format, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct)
     {
-        var scope = await service.ScopeForAsync(http.User, ct);
+        // The shared scope: a principal holding Customer gets its own organisation's only, whatever else it holds.
+        var scope = await scopes.ForAsync(http.User, ct);
         if (await service.GetFileAsync(id, format, scope, ct) is not { } file)
         {
             return Results.NotFound();

@@ -395,6 +395,11 @@ public static class AttestationPdf
             var line = s.Result == AttestationResult.NotEvaluated
                 ? $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  no check run had completed at the as-of time"
                 : $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
+            if (s.Evaluation is { } evaluation)
+            {
+                g.DrawString(evaluation.Text, Type.Cell, Ink.Text, new XRect(Left, _y + 8, ContentWidth - 14, 12), XStringFormats.TopRight);
+            }
+
             g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, _y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
             _y += resultBox.Height + 18;
 
@@ -419,15 +424,18 @@ public static class AttestationPdf
             var factsTop = _y;
             g.DrawString("Particulars", Type.Subheading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
             _y += 17;
+            // Schema 3 decides every status at issue; the last check run stays as evidence of the recurring checks.
             var checkRun = s.CheckRun is { } run
                 ? $"Check run #{run.Id}, finished {(run.FinishedAt is { } f ? Stamp(f) : "—")} ({run.BindingsEvaluated:N0} bindings evaluated)"
-                : "No completed check run: statuses reflect the findings recorded";
+                    + (s.Evaluation is null ? "" : "; statuses are from the evaluation at issue")
+                : s.Evaluation is null ? "No completed check run: statuses reflect the findings recorded" : "No completed check run yet";
             (string, string)[] facts =
             [
                 ("Customer", $"{s.Customer.Name} ({s.Customer.Code})"),
                 ("Sector", s.Customer.Sector.ToString()),
                 ("As of", Stamp(s.AsOf)),
                 ("Issued by", s.Issuer),
+                .. s.Evaluation is { } e ? [("Evaluation", $"{e.Text} ({e.BindingsEvaluated:N0} bindings)")] : Array.Empty<(string, string)>(),
                 ("Evidence", checkRun),
                 ("Verification code", s.VerificationCode),
                 ("Verify at", verifyUrl),
@@ -611,7 +619,9 @@ public static class AttestationPdf
                 return;
             }
 
-            Note("Each rule a binding breaks, as the check run recorded it. Waived findings are accepted by a waiver in force (section 3).");
+            Note(s.Evaluation is { } e
+                ? $"Each rule a binding breaks or warning it carries, from the evaluation rule ({e.Text}). Waived findings are accepted by a waiver in force (section 3); a first-seen date of \u2014 means no check run had recorded it yet."
+                : "Each rule a binding breaks, as the check run recorded it. Waived findings are accepted by a waiver in force (section 3).");
             Table(
             [
                 new("Workload · model", 172), new("Rule", 72), new("Severity", 42), new("Status", 38), new("Detail", ContentWidth - 382),
@@ -627,7 +637,7 @@ public static class AttestationPdf
                     [new(f.Severity.ToString(), Type.CellBold, severityBrush)],
                     [new(f.Status.ToString(), Type.Cell, f.Status == FindingStatus.Waived ? Ink.Amber : Ink.Text)],
                     [new(f.Detail, Type.CellSmall, Ink.Text)],
-                    [new(Day(f.FirstSeen), Type.Cell, Ink.Text)],
+                    [new(f.FirstSeen is { } seen ? Day(seen) : "\u2014", Type.Cell, Ink.Text)],
                 ]);
             }
         }

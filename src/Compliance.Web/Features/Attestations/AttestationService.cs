@@ -4,23 +4,12 @@ using System.Security.Cryptography;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
+using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Web.Features.Attestations;
-
-/// <summary>Which attestations a caller may see: all (staff), one customer's, or none.</summary>
-public readonly record struct AttestationScope(bool All, int? CustomerId)
-{
-    public static AttestationScope Everything => new(true, null);
-
-    public static AttestationScope Nothing => new(false, null);
-
-    public static AttestationScope OfCustomer(int customerId) => new(false, customerId);
-
-    public bool Allows(int customerId) => All || CustomerId == customerId;
-}
 
 public sealed record AttestationRow(
     int Id, int CustomerId, string CustomerCode, string CustomerName, string VerificationCode, DateTime IssuedAt, DateTime AsOf,
@@ -43,11 +32,14 @@ public sealed record AttestationFile(int Id, string FileName, string ContentType
 /// <summary>
 /// Issues, supersedes, withdraws, verifies and serves attestations. The snapshot, the PDF and their
 /// hashes are written once, on issue; no method here changes them, and every save passes
-/// <see cref="EnsureImmutable"/>, which refuses any change to them.
+/// <see cref="EnsureImmutable"/>, which refuses any change to them. Who may read is the shared
+/// <see cref="CustomerScope"/>; the commands taking a <see cref="ClaimsPrincipal"/> check the caller's role themselves,
+/// so a page or endpoint that forgets to cannot issue, withdraw or read an access log for the wrong person.
 /// </summary>
 public sealed class AttestationService(
     IDbContextFactory<ComplianceDb> dbFactory,
     SnapshotBuilder snapshots,
+    CustomerScopes scopes,
     AttestationCertificateSource certificates,
     IOptions<AttestationOptions> options,
     TimeProvider clock,
@@ -68,8 +60,43 @@ public sealed class AttestationService(
 
     public string VerifyUrl(string code) => $"{options.Value.BaseUrl.TrimEnd('/')}/verify/{code}";
 
-    /// <summary>Builds the snapshot, renders and signs the PDF, stores both and supersedes the customer's current attestation.</summary>
-    public async Task<AttestationRow> IssueAsync(int customerId, string issuer, string? statement = null, CancellationToken ct = default)
+    /// <summary>
+    /// Issues an attestation as <paramref name="user"/>: compliance officers only, and a principal that also holds the
+    /// Customer role only for its own organisation. A refusal changes nothing.
+    /// </summary>
+    public async Task<Outcome<AttestationRow>> IssueAsync(ClaimsPrincipal user, int customerId, string? statement = null, CancellationToken ct = default)
+    {
+        if (!user.IsInRole(Roles.ComplianceOfficer))
+        {
+            return Outcome<AttestationRow>.Refused("Only a compliance officer may issue an attestation.");
+        }
+
+        if (!(await scopes.ForAsync(user, ct)).CanSee(customerId))
+        {
+            return Outcome<AttestationRow>.Refused("A customer account may issue an attestation only for its own organisation.");
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+            {
+                return Outcome<AttestationRow>.Missing($"There is no customer {customerId}.");
+            }
+        }
+
+        if (statement?.Trim().Length > 4000)
+        {
+            return Outcome<AttestationRow>.Invalid(new FieldError("statement", "The statement is longer than 4,000 characters."));
+        }
+
+        return Outcome<AttestationRow>.Ok(await IssueAsync(customerId, user.ActorName(), statement, ct));
+    }
+
+    /// <summary>
+    /// Builds the snapshot, renders and signs the PDF, stores both and supersedes the customer's current attestation.
+    /// No role check: for the scheduled job (<see cref="ScheduledIssuer"/>) and tests; people go through the overload taking a principal.
+    /// </summary>
+    internal async Task<AttestationRow> IssueAsync(int customerId, string issuer, string? statement = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(issuer);
         statement = string.IsNullOrWhiteSpace(statement) ? options.Value.DefaultStatement : statement.Trim();
@@ -114,7 +141,7 @@ public sealed class AttestationService(
         await transaction.CommitAsync(ct);
         log.LogInformation("Attestation {Code} issued for customer {CustomerId} by {Issuer}: {Result}, {Bindings} bindings, {Bytes} bytes",
             code, customerId, issuer, snapshot.Result, snapshot.CountBindings(), pdf.Length);
-        return (await ListAsync(AttestationScope.Everything, customerId, ct)).First(r => r.Id == attestation.Id);
+        return (await ListAsync(CustomerScope.Unrestricted, customerId, ct)).First(r => r.Id == attestation.Id);
     }
 
     /// <summary>Issues every customer's attestation (the monthly job), superseding each previous one.</summary>
@@ -148,8 +175,35 @@ public sealed class AttestationService(
             : throw new AggregateException($"{failures.Count} of {customerIds.Count} scheduled attestations failed.", failures);
     }
 
-    /// <summary>Withdraws an attestation; the reason is required and recorded. The content stays as issued.</summary>
-    public async Task WithdrawAsync(int id, string by, string reason, CancellationToken ct = default)
+    /// <summary>
+    /// Withdraws an attestation as <paramref name="user"/>: compliance officers only, and a principal that also holds the
+    /// Customer role only its own organisation's (another's is "not found", so ids don't leak). A refusal changes nothing.
+    /// </summary>
+    public async Task<Outcome<bool>> WithdrawAsync(ClaimsPrincipal user, int id, string reason, CancellationToken ct = default)
+    {
+        if (!user.IsInRole(Roles.ComplianceOfficer))
+        {
+            return Outcome<bool>.Refused("Only a compliance officer may withdraw an attestation.");
+        }
+
+        if (!await IsVisibleAsync(id, await scopes.ForAsync(user, ct), ct))
+        {
+            return Outcome<bool>.Missing($"There is no attestation {id}.");
+        }
+
+        try
+        {
+            await WithdrawAsync(id, user.ActorName(), reason, ct);
+            return Outcome<bool>.Ok(true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Outcome<bool>.Invalid(new FieldError("reason", e.Message));
+        }
+    }
+
+    /// <summary>Withdraws an attestation; the reason is required and recorded. The content stays as issued. No role check (tests).</summary>
+    internal async Task WithdrawAsync(int id, string by, string reason, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
         if (string.IsNullOrWhiteSpace(reason))
@@ -203,7 +257,7 @@ public sealed class AttestationService(
         return new PdfVerification(byHash is not null, sha, byHash);
     }
 
-    public async Task<List<AttestationRow>> ListAsync(AttestationScope scope, int? customerId = null, CancellationToken ct = default)
+    public async Task<List<AttestationRow>> ListAsync(CustomerScope scope, int? customerId = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Scoped(db, scope);
@@ -220,7 +274,7 @@ public sealed class AttestationService(
     }
 
     /// <summary>The PDF or JSON of an attestation the scope may see; null otherwise (callers answer 404, so ids don't leak).</summary>
-    public async Task<AttestationFile?> GetFileAsync(int id, string format, AttestationScope scope, CancellationToken ct = default)
+    public async Task<AttestationFile?> GetFileAsync(int id, string format, CustomerScope scope, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Scoped(db, scope).Where(a => a.Id == id);
@@ -247,34 +301,29 @@ public sealed class AttestationService(
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<List<AttestationDownloadRow>> DownloadsAsync(int attestationId, CancellationToken ct = default)
+    /// <summary>
+    /// The access log of an attestation as <paramref name="user"/> may see it: staff, or the customer of that attestation
+    /// (another organisation's is "not found"). Machine clients and principals without a role are refused.
+    /// </summary>
+    public async Task<Outcome<List<AttestationDownloadRow>>> DownloadsAsync(ClaimsPrincipal user, int attestationId, CancellationToken ct = default)
+    {
+        if (!user.IsStaff() && !user.IsCustomer())
+        {
+            return Outcome<List<AttestationDownloadRow>>.Refused("Only staff, or the customer it was issued to, may read an attestation's access log.");
+        }
+
+        return await IsVisibleAsync(attestationId, await scopes.ForAsync(user, ct), ct)
+            ? Outcome<List<AttestationDownloadRow>>.Ok(await DownloadsAsync(attestationId, ct))
+            : Outcome<List<AttestationDownloadRow>>.Missing($"There is no attestation {attestationId}.");
+    }
+
+    internal async Task<List<AttestationDownloadRow>> DownloadsAsync(int attestationId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.AttestationDownloads.AsNoTracking().Where(d => d.AttestationId == attestationId)
             .OrderByDescending(d => d.At).ThenByDescending(d => d.Id)
             .Select(d => new AttestationDownloadRow(d.DownloadedBy, d.At, d.Format))
             .ToListAsync(ct);
-    }
-
-    /// <summary>
-    /// Staff see every attestation; a customer sees its own organisation's (the customer claim names
-    /// <see cref="Customer.Code"/>); anyone else, or a customer whose code is unknown, sees none.
-    /// </summary>
-    public async Task<AttestationScope> ScopeForAsync(ClaimsPrincipal user, CancellationToken ct = default)
-    {
-        if (user.IsInRole(Roles.ComplianceOfficer) || user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Auditor))
-        {
-            return AttestationScope.Everything;
-        }
-
-        if (!user.IsInRole(Roles.Customer) || user.FindFirst(options.Value.CustomerClaim)?.Value is not { Length: > 0 } code)
-        {
-            return AttestationScope.Nothing;
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var id = await db.Customers.AsNoTracking().Where(c => c.Code == code).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
-        return id is { } customerId ? AttestationScope.OfCustomer(customerId) : AttestationScope.Nothing;
     }
 
     /// <summary>Turns user input into <c>XXXX-XXXX-XXXX</c>, or null when it cannot be a code.</summary>
@@ -335,12 +384,12 @@ public sealed class AttestationService(
         await db.SaveChangesAsync(ct);
     }
 
-    private static IQueryable<Attestation> Scoped(ComplianceDb db, AttestationScope scope)
+    private static IQueryable<Attestation> Scoped(ComplianceDb db, CustomerScope scope) => db.Attestations.AsNoTracking().VisibleTo(scope);
+
+    private async Task<bool> IsVisibleAsync(int id, CustomerScope scope, CancellationToken ct)
     {
-        var query = db.Attestations.AsNoTracking();
-        return scope.All ? query
-            : scope.CustomerId is { } id ? query.Where(a => a.CustomerId == id)
-            : query.Where(a => false);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Scoped(db, scope).AnyAsync(a => a.Id == id, ct);
     }
 
     private static IQueryable<AttestationVerification> Verifications(ComplianceDb db, Expression<Func<Attestation, bool>> where) =>

@@ -19,9 +19,6 @@ public sealed class AttestationOptions
 
     public CertificateOptions Certificate { get; set; } = new();
 
-    /// <summary>The claim naming a customer's organisation (<c>Oidc:CustomerClaim</c>, default <c>customer_id</c>).</summary>
-    public string CustomerClaim { get; set; } = "customer_id";
-
     /// <summary>Cron expression of the monthly attestation job (Hangfire).</summary>
     public string Schedule { get; set; } = "0 6 1 * *";
 

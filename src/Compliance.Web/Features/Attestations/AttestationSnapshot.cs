@@ -24,10 +24,15 @@ public sealed record AttestationSnapshot(
     IReadOnlyList<SnapshotWaiver> Waivers,
     IReadOnlyList<SnapshotTransitionPlan> TransitionPlans,
     IReadOnlyList<SnapshotApproval> Approvals,
-    SnapshotAuditHead? AuditHead = null)
+    SnapshotAuditHead? AuditHead = null,
+    SnapshotEvaluation? Evaluation = null)
 {
-    /// <summary>2: the audit trail's head at issue (<see cref="AuditHead"/>); 1 had none.</summary>
-    public const int CurrentSchemaVersion = 2;
+    /// <summary>
+    /// 3: every binding's status comes from an evaluation at issue (<see cref="Evaluation"/> says when); a finding's
+    /// <c>id</c> and <c>firstSeen</c> are null when no check run has recorded it yet. 2: the audit trail's head at issue
+    /// (<see cref="AuditHead"/>); 1 had none. Each version's JSON Schema is served at <c>/schemas/attestation-v{n}.json</c>.
+    /// </summary>
+    public const int CurrentSchemaVersion = 3;
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -57,7 +62,10 @@ public enum AttestationResult
     CompliantWithWaivers,
     NotCompliant,
 
-    /// <summary>Overall result only: no check run had completed by the as-of time, so nothing was evaluated.</summary>
+    /// <summary>
+    /// Overall result of schema 1 and 2 snapshots only: no check run had completed by the as-of time. Schema 3 evaluates
+    /// every binding at issue and never states it.
+    /// </summary>
     NotEvaluated,
 }
 
@@ -66,6 +74,18 @@ public enum AttestationResult
 /// to it were later deleted or rewritten, the trail no longer holds this id with this hash (see <c>AuditAnchors</c>).
 /// </summary>
 public sealed record SnapshotAuditHead(long EventId, string Hash);
+
+/// <summary>
+/// When and how the statuses were decided: by the evaluation rule at <see cref="EvaluatedAt"/> (the issue time), over
+/// <see cref="BindingsEvaluated"/> bindings, with warnings for approvals ending within <see cref="ExpiringSoonDays"/>.
+/// </summary>
+public sealed record SnapshotEvaluation(DateTime EvaluatedAt, string Basis, int BindingsEvaluated, int ExpiringSoonDays)
+{
+    public const string AtIssue = "at issue";
+
+    /// <summary>How the PDF and the JSON state it: <c>Evaluated at 2026-11-29 07:12:03 UTC, at issue</c>.</summary>
+    public string Text => $"Evaluated at {EvaluatedAt.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC, {Basis}";
+}
 
 public sealed record SnapshotCustomer(string Code, string Name, Sector Sector);
 
@@ -96,9 +116,13 @@ public sealed record SnapshotBinding(
 public sealed record SnapshotModel(
     int Id, string Provider, string HostModelId, string DisplayName, string Version, string Hosting, string Region, ModelLifecycle Lifecycle);
 
-/// <summary>A finding not resolved at the time: open, or waived (then <see cref="WaiverId"/> names the waiver in force).</summary>
+/// <summary>
+/// A rule the binding broke (or a warning it carried) when evaluated: open, or waived (then <see cref="WaiverId"/> names
+/// the waiver in force). <see cref="Id"/> and <see cref="FirstSeen"/> are the check run's record of it; null when no
+/// check has recorded it yet (a binding added or changed after the last run).
+/// </summary>
 public sealed record SnapshotFinding(
-    long Id, FindingRule Rule, Severity Severity, FindingStatus Status, string Detail, DateTime FirstSeen, int? WaiverId);
+    long? Id, FindingRule Rule, Severity Severity, FindingStatus Status, string Detail, DateTime? FirstSeen, int? WaiverId);
 
 public sealed record SnapshotWaiver(
     int Id, long FindingId, int BindingId, string Workload, string HostModelId, FindingRule Rule,

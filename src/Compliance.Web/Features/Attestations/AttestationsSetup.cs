@@ -22,8 +22,6 @@ public static class AttestationsSetup
         }
 
         builder.Services.Configure<AttestationOptions>(section);
-        builder.Services.PostConfigure<AttestationOptions>(o =>
-            o.CustomerClaim = builder.Configuration["Oidc:CustomerClaim"] is { Length: > 0 } claim ? claim : "customer_id");
         builder.Services.AddSingleton<AttestationCertificateSource>();
         builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<AttestationService>();

@@ -1,16 +1,20 @@
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Compliance.Web.Features.Attestations;
 
 /// <summary>
 /// Reads one customer's inventory and compliance state at a time into an <see cref="AttestationSnapshot"/>.
-/// Every query is scoped to the customer and read-only. A binding's status comes from the findings the
-/// check run recorded: an open finding that is not a warning makes it not compliant; a finding waived by a
-/// waiver in force makes it compliant with waivers.
+/// Every query is scoped to the customer and read-only. A binding's status comes from evaluating it with the
+/// evaluation rule (<see cref="BindingEvaluator"/> over <see cref="ReferenceData"/>) at the as-of time, not from the
+/// last check run's findings: a binding added after that run would otherwise be stated compliant without ever
+/// having been evaluated. A failing rule is waived only when the Findings table holds the finding for that
+/// (binding, rule) and a waiver in force names it. The last check run is still referenced, as evidence only.
 /// </summary>
-public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
+public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory, IOptions<CheckOptions> checkOptions)
 {
     public async Task<AttestationSnapshot> BuildAsync(
         int customerId, DateTime asOf, string issuer, string statement, string verificationCode, CancellationToken ct = default)
@@ -48,11 +52,12 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
             })
             .ToListAsync(ct);
 
-        var findings = await db.Findings.AsNoTracking()
-            .Where(f => f.Status != FindingStatus.Resolved && activeBindings.Any(b => b.Id == f.BindingId))
-            .OrderByDescending(f => f.Severity).ThenBy(f => f.Rule).ThenBy(f => f.Id)
-            .Select(f => new { f.Id, f.BindingId, f.Rule, f.Severity, f.Status, f.Detail, f.FirstSeen })
-            .ToListAsync(ct);
+        // Only to find the waiver of a freshly failing (binding, rule) and when it was first seen; never for a status.
+        var recorded = (await db.Findings.AsNoTracking()
+                .Where(f => activeBindings.Any(b => b.Id == f.BindingId))
+                .Select(f => new { f.Id, f.BindingId, f.Rule, f.FirstSeen })
+                .ToListAsync(ct))
+            .ToDictionary(f => (f.BindingId, f.Rule));
 
         var waivers = await db.Waivers.AsNoTracking()
             .Where(v => v.Finding!.Binding!.Workload!.CustomerId == customerId
@@ -88,20 +93,27 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
                 [.. a.Sectors.Members()], a.CustomerIds.Count > 0, a.ValidFrom, a.ValidUntil, a.Conditions, a.DecidedBy, a.DecidedAt))
             .ToList();
 
+        var reference = await ReferenceData.LoadAsync(db, asOf, ct);
+        var window = checkOptions.Value.ExpiringSoonWindow;
+        var workloadFacts = workloads.ToDictionary(w => w.Id);
         var waiverByFinding = waivers.GroupBy(v => v.FindingId).ToDictionary(g => g.Key, g => g.First().Id);
-        var findingsByBinding = findings.ToLookup(f => f.BindingId, f =>
-        {
-            // A waived finding without a waiver in force at the time counts as open.
-            int? waiverId = waiverByFinding.TryGetValue(f.Id, out var id) ? id : null;
-            var status = f.Status == FindingStatus.Waived && waiverId is null ? FindingStatus.Open : f.Status;
-            return new SnapshotFinding(f.Id, f.Rule, f.Severity, status, f.Detail, f.FirstSeen, status == FindingStatus.Waived ? waiverId : null);
-        });
-
         var bindingsByWorkload = bindings.ToLookup(b => b.WorkloadId, b =>
         {
             var model = new SnapshotModel(b.Model.Id, b.Model.Provider, b.Model.HostModelId, b.Model.DisplayName, b.Model.Version,
                 b.Model.Hosting, b.Model.Region, Lifecycle(b.Model.DeprecatedOn, b.Model.RetiredOn, asOf));
-            var bindingFindings = findingsByBinding[b.Id].ToList();
+            var w = workloadFacts[b.WorkloadId];
+            var facts = new BindingFacts(b.Model.Id, customerId, customer.Sector, w.ImpactLevel, w.DataCategories, b.Usage);
+            var evaluation = reference.Evaluate(facts, asOf, window);
+            var bindingFindings = evaluation.Reasons
+                .OrderByDescending(r => r.Severity).ThenBy(r => r.Rule)
+                .Select(r =>
+                {
+                    var finding = recorded.GetValueOrDefault((b.Id, r.Rule));
+                    int? waiverId = finding is not null && !r.IsWarning && waiverByFinding.TryGetValue(finding.Id, out var id) ? id : null;
+                    return new SnapshotFinding(finding?.Id, r.Rule, r.Severity, waiverId is null ? FindingStatus.Open : FindingStatus.Waived,
+                        r.Message, finding?.FirstSeen, waiverId);
+                })
+                .ToList();
             return new SnapshotBinding(b.Id, model, b.Usage, b.Purpose, b.From, StatusOf(bindingFindings), bindingFindings);
         });
 
@@ -122,12 +134,13 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory)
             })
             .ToList();
 
-        // Without a completed check run there are no findings to rely on: say so rather than "compliant".
-        var result = checkRun is null ? AttestationResult.NotEvaluated : Overall(snapshotWorkloads.SelectMany(w => w.Bindings).Select(b => b.Status));
+        // Every binding was evaluated just now, so the result stands with or without a completed check run.
+        var result = Overall(snapshotWorkloads.SelectMany(w => w.Bindings).Select(b => b.Status));
+        var evaluated = new SnapshotEvaluation(asOf, SnapshotEvaluation.AtIssue, snapshotWorkloads.Sum(w => w.Bindings.Count), window.Days);
         var auditHead = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id)
             .Select(e => new SnapshotAuditHead(e.Id, e.Hash)).FirstOrDefaultAsync(ct);
         return new AttestationSnapshot(AttestationSnapshot.CurrentSchemaVersion, verificationCode, customer, asOf, issuer, statement,
-            checkRun, result, summary, snapshotWorkloads, waivers, plans, approvals, auditHead);
+            checkRun, result, summary, snapshotWorkloads, waivers, plans, approvals, auditHead, evaluated);
     }
 
     public static AttestationResult StatusOf(IReadOnlyCollection<SnapshotFinding> findings) =>

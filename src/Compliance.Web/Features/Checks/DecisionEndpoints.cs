@@ -24,7 +24,7 @@ public static class DecisionEndpoints
     private static readonly Pong Pong = new(true);
 
     internal static async Task<Results<Ok<Decision>, ProblemHttpResult>> DecideAsync(
-        string? model, int? workload, Usage? usage, DecisionService decisions, CancellationToken ct)
+        string? model, int? workload, Usage? usage, DecisionService decisions, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(model) || workload is null)
         {
@@ -43,7 +43,7 @@ public static class DecisionEndpoints
                         + string.Join("; ", match.Candidates.Select(m => $"{m.Id} = {m.Hosting}{(m.Region.Length > 0 ? " " + m.Region : "")}")) + ".");
         }
 
-        var evaluation = await decisions.DecideAsync(match.Model.Id, workload.Value, usage ?? Usage.Inference, ct);
+        var evaluation = await decisions.DecideAsync(http.User, match.Model.Id, workload.Value, usage ?? Usage.Inference, ct);
         return evaluation is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown workload", detail: $"No workload has the id {workload}.")
             : TypedResults.Ok(Decision.From(evaluation));

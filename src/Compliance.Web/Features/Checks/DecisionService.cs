@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Security.Claims;
 using Compliance.Domain;
+using Compliance.Web.Auth;
 using Compliance.Web.Data;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -25,7 +27,9 @@ public sealed record ModelMatch(Model? Model, IReadOnlyList<Model> Candidates);
 /// Answers the decision question with the same function the check uses: cached reference data and one prepared
 /// primary-key read of the workload per call (no DbContext per call: that alone costs ~10× the rule).
 /// </summary>
-public sealed class DecisionService(ReferenceDataCache cache, DatabaseOptions database, IOptions<CheckOptions> options, TimeProvider clock) : IDisposable
+public sealed class DecisionService(
+    ReferenceDataCache cache, DatabaseOptions database, IOptions<CheckOptions> options, TimeProvider clock, CustomerScopes? scopes = null)
+    : IDisposable
 {
     private const string WorkloadSql =
         "SELECT w.\"CustomerId\", c.\"Sector\", w.\"ImpactLevel\", w.\"DataCategories\" FROM \"Workloads\" w JOIN \"Customers\" c ON c.\"Id\" = w.\"CustomerId\" WHERE w.\"Id\" = @id";
@@ -45,11 +49,27 @@ public sealed class DecisionService(ReferenceDataCache cache, DatabaseOptions da
         return new ModelMatch(matches.Count == 1 ? matches[0] : null, matches);
     }
 
-    /// <summary>The verdict, or null when the model or the workload does not exist.</summary>
-    public async ValueTask<Evaluation?> DecideAsync(int modelId, int workloadId, Usage usage, CancellationToken ct)
+    /// <summary>
+    /// The verdict as <paramref name="user"/> may ask for it, or null when the model or the workload does not exist for
+    /// them: a principal holding the Customer role (whatever else it holds) only about its own organisation's workloads,
+    /// so another's answers "not found" and its ids don't leak. Staff and machine clients resolve without a database read.
+    /// </summary>
+    public async ValueTask<Evaluation?> DecideAsync(ClaimsPrincipal user, int modelId, int workloadId, Usage usage, CancellationToken ct)
+    {
+        // Built without scopes (benchmarks, unit tests of the rule), the service answers no principal rather than everyone.
+        var scope = scopes is null ? CustomerScope.Nothing : await scopes.ForAsync(user, ct);
+        return scope.SeesNothing ? null : await DecideAsync(modelId, workloadId, usage, scope, ct);
+    }
+
+    /// <summary>The verdict, or null when the model or the workload does not exist. No caller check (in-process callers, benchmarks).</summary>
+    internal ValueTask<Evaluation?> DecideAsync(int modelId, int workloadId, Usage usage, CancellationToken ct) =>
+        DecideAsync(modelId, workloadId, usage, CustomerScope.Unrestricted, ct);
+
+    private async ValueTask<Evaluation?> DecideAsync(int modelId, int workloadId, Usage usage, CustomerScope scope, CancellationToken ct)
     {
         var data = await cache.GetAsync(ct);
-        if (data.FindModel(modelId) is null || await ReadWorkloadAsync(workloadId, modelId, usage, ct) is not { } facts)
+        if (data.FindModel(modelId) is null || await ReadWorkloadAsync(workloadId, modelId, usage, ct) is not { } facts
+            || !scope.CanSee(facts.CustomerId))
         {
             return null;
         }

@@ -93,7 +93,7 @@ public static class InventoryApi
 
         write.MapPost("/bindings", async (NewBinding body, InventoryService inventory, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
         {
-            var outcome = await inventory.CreateBindingAsync(http.User.ActorName(), new BindingInput(body.ModelId, body.WorkloadId, body.Usage, body.Purpose, body.From), ct);
+            var outcome = await inventory.CreateBindingAsync(http.User, new BindingInput(body.ModelId, body.WorkloadId, body.Usage, body.Purpose, body.From), ct);
             return outcome.Succeeded
                 ? Results.Created($"{ApiSetup.Prefix}/bindings/{outcome.Value!.Id}", await ReadAsync(f, outcome.Value.Id, ct))
                 : ApiSetup.Problem(outcome);
@@ -101,13 +101,13 @@ public static class InventoryApi
 
         write.MapPost("/bindings/{id:int}/end", async (int id, EndBinding? body, InventoryService inventory, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
         {
-            var outcome = await inventory.EndBindingAsync(http.User.ActorName(), id, body?.At, body?.Reason, ct);
+            var outcome = await inventory.EndBindingAsync(http.User, id, body?.At, body?.Reason, ct);
             return outcome.Succeeded ? Results.Ok(await ReadAsync(f, id, ct)) : ApiSetup.Problem(outcome);
         }).WithName("EndBinding");
 
         write.MapPost("/bindings/{id:int}/move", async (int id, MoveBinding body, InventoryService inventory, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
         {
-            var outcome = await inventory.MoveBindingAsync(http.User.ActorName(), id, body.ModelId, body.At, body.Reason, ct);
+            var outcome = await inventory.MoveBindingAsync(http.User, id, body.ModelId, body.At, body.Reason, ct: ct);
             return outcome.Succeeded
                 ? Results.Created($"{ApiSetup.Prefix}/bindings/{outcome.Value!.Id}", await ReadAsync(f, outcome.Value.Id, ct))
                 : ApiSetup.Problem(outcome);

@@ -7,10 +7,15 @@ namespace Compliance.Web.Features.Inventory;
 /// <summary>A field that is wrong and why, in words the person can act on.</summary>
 public sealed record FieldError(string Field, string Message);
 
-/// <summary>The outcome of an inventory command: the saved value, or what is wrong (nothing was changed).</summary>
-public sealed record Outcome<T>(T? Value, IReadOnlyList<FieldError> Errors, bool NotFound = false)
+/// <summary>
+/// The outcome of a command: the saved value, or what is wrong (nothing was changed). <see cref="Forbidden"/> says the
+/// caller may not do this at all (HTTP 403), <see cref="NotFound"/> that the thing does not exist for the caller (404).
+/// </summary>
+public sealed record Outcome<T>(T? Value, IReadOnlyList<FieldError> Errors, bool NotFound = false, bool Forbidden = false)
 {
-    public bool Succeeded => Errors.Count == 0 && !NotFound;
+    public bool Succeeded => Errors.Count == 0 && !NotFound && !Forbidden;
+
+    public static Outcome<T> Refused(string why) => new(default, [new FieldError("caller", why)], Forbidden: true);
 
     public static Outcome<T> Ok(T value) => new(value, []);
 
@@ -30,11 +35,13 @@ public sealed record BindingInput(int ModelId, int WorkloadId, Usage Usage, stri
 
 /// <summary>
 /// The inventory's write side, shared by the pages, the API and the importers: every change goes
-/// through here, validated, attributed and audited.
+/// through here, validated, attributed and audited. People and machine clients call the overloads taking a
+/// <see cref="System.Security.Claims.ClaimsPrincipal"/> (InventoryService.Callers.cs), which check the role first; the
+/// ones taking an actor name are for trusted in-process callers (importers, tests) and check nothing.
 /// </summary>
-public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, TimeProvider clock)
+public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, TimeProvider clock)
 {
-    public async Task<Outcome<Binding>> CreateBindingAsync(string actor, BindingInput input, CancellationToken ct = default)
+    internal async Task<Outcome<Binding>> CreateBindingAsync(string actor, BindingInput input, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var from = input.From ?? clock.GetUtcNow().UtcDateTime;
@@ -52,7 +59,7 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
     }
 
     /// <summary>Ends a binding: the model no longer serves the workload from <paramref name="at"/>.</summary>
-    public async Task<Outcome<Binding>> EndBindingAsync(string actor, int bindingId, DateTime? at, string? reason, CancellationToken ct = default)
+    internal async Task<Outcome<Binding>> EndBindingAsync(string actor, int bindingId, DateTime? at, string? reason, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var binding = await db.Bindings.FindAsync([bindingId], ct);
@@ -79,14 +86,14 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
     }
 
     /// <summary>Moves a workload from one model to another: ends the binding and starts a new one, in one transaction.</summary>
-    public Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason, CancellationToken ct = default) =>
+    internal Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason, CancellationToken ct = default) =>
         MoveBindingAsync(actor, bindingId, newModelId, at, reason, alsoInTransaction: null, ct);
 
     /// <summary>
     /// The same move, with <paramref name="alsoInTransaction"/> run on the same context after the new binding is saved and
     /// before the commit (a transition plan marks itself done there); if it throws, nothing of the move is kept.
     /// </summary>
-    public async Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason,
+    internal async Task<Outcome<Binding>> MoveBindingAsync(string actor, int bindingId, int newModelId, DateTime? at, string? reason,
         Func<ComplianceDb, Binding, CancellationToken, Task>? alsoInTransaction, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -155,7 +162,7 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
         return errors;
     }
 
-    public async Task<Outcome<Model>> SaveModelAsync(string actor, Model input, CancellationToken ct = default)
+    internal async Task<Outcome<Model>> SaveModelAsync(string actor, Model input, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
         Require(errors, "provider", input.Provider, "the provider (Anthropic, Meta, Amazon…)");
@@ -208,7 +215,7 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
         return Outcome<Model>.Ok(model);
     }
 
-    public async Task<Outcome<Workload>> SaveWorkloadAsync(string actor, Workload input, CancellationToken ct = default)
+    internal async Task<Outcome<Workload>> SaveWorkloadAsync(string actor, Workload input, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
         Require(errors, "name", input.Name, "a name");
@@ -259,7 +266,7 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
         return Outcome<Workload>.Ok(workload);
     }
 
-    public async Task<Outcome<Customer>> SaveCustomerAsync(string actor, Customer input, CancellationToken ct = default)
+    internal async Task<Outcome<Customer>> SaveCustomerAsync(string actor, Customer input, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
         Require(errors, "name", input.Name, "a name");
@@ -305,7 +312,7 @@ public sealed class InventoryService(IDbContextFactory<ComplianceDb> factory, II
     }
 
     /// <summary>Deletes a model, workload or customer that nothing refers to; otherwise says what still does.</summary>
-    public async Task<Outcome<bool>> DeleteAsync<T>(string actor, int id, CancellationToken ct = default) where T : class
+    internal async Task<Outcome<bool>> DeleteAsync<T>(string actor, int id, CancellationToken ct = default) where T : class
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var entity = await db.Set<T>().FindAsync([id], ct);

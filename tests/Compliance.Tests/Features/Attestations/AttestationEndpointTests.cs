@@ -118,6 +118,21 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
         Assert.DoesNotContain(log, d => d.DownloadedBy is "customer-globex" or "customer-x");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Each_snapshot_schema_version_is_served_anonymously_as_json(int version)
+    {
+        using var anonymous = Client();
+
+        var response = await anonymous.GetAsync($"/schemas/attestation-v{version}.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var schema = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(version, schema.RootElement.GetProperty("properties").GetProperty("schemaVersion").GetProperty("const").GetInt32());
+    }
+
     [Fact]
     public async Task The_public_verification_page_says_current_or_withdrawn()
     {
@@ -143,7 +158,7 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
     {
         var issued = await IssueAsync("acme");
         var service = factory.Services.GetRequiredService<AttestationService>();
-        var pdf = (await service.GetFileAsync(issued.Id, "pdf", AttestationScope.Everything))!.Content;
+        var pdf = (await service.GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted))!.Content;
         var tampered = (byte[])pdf.Clone();
         tampered[pdf.Length / 2] ^= 0x20;
         using var anonymous = Client();
@@ -234,7 +249,7 @@ public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IC
             Assert.Contains("cannot be deleted", Assert.Throws<InvalidOperationException>(() => db.SaveChanges()).Message);
         }
 
-        var pdf = await factory.Services.GetRequiredService<AttestationService>().GetFileAsync(issued.Id, "pdf", AttestationScope.Everything);
+        var pdf = await factory.Services.GetRequiredService<AttestationService>().GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted);
         Assert.Equal(issued.PdfSha256, AttestationSnapshot.Sha256(pdf!.Content));
     }
 

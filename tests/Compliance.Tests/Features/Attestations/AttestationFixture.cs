@@ -4,6 +4,7 @@ using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Attestations;
+using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,9 @@ public sealed class AttestationFixture : IAsyncLifetime
     public int GlobexId { get; private set; }
 
     public int InitechId { get; private set; }
+
+    /// <summary>The acme binding whose UsageNotApproved finding is waived.</summary>
+    public int WaivedBindingId { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -59,7 +63,8 @@ public sealed class AttestationFixture : IAsyncLifetime
         });
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = database.Folder };
         certificates = new AttestationCertificateSource(options, database.Options, environment);
-        return new AttestationService(factory, new SnapshotBuilder(factory), certificates, options, TimeProvider.System,
+        return new AttestationService(factory, new SnapshotBuilder(factory, Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions())),
+            new Compliance.Web.Auth.CustomerScopes(factory, new Compliance.Web.Auth.OidcSettings()), certificates, options, TimeProvider.System,
             NullLogger<AttestationService>.Instance);
     }
 
@@ -77,6 +82,8 @@ public sealed class AttestationFixture : IAsyncLifetime
 
         var acme = await db.Bindings.Where(b => b.Workload!.Customer!.Code == "acme" && b.To == null)
             .OrderBy(b => b.Id).Select(b => new { b.Id, b.Model!.Provider, b.ModelId }).ToListAsync();
+        var (waivedId, warnedId) = await MakeRuleMatchSeededFindingsAsync(db, now);
+        WaivedBindingId = waivedId;
         var findings = new List<Finding>();
         foreach (var b in acme.Where(b => b.Provider == DemoInventory.RestrictedProvider))
         {
@@ -84,13 +91,13 @@ public sealed class AttestationFixture : IAsyncLifetime
                 "The contracting office directs that this vendor's models no longer serve defense work; move by the deadline.", run.Id));
         }
 
-        var other = acme.Where(b => b.Provider != DemoInventory.RestrictedProvider).ToList();
-        var waived = Finding(other[0].Id, FindingRule.UsageNotApproved, Severity.High, FindingStatus.Waived,
+        var other = acme.Where(b => b.Provider != DemoInventory.RestrictedProvider && b.Id != waivedId && b.Id != warnedId).ToList();
+        var waived = Finding(waivedId, FindingRule.UsageNotApproved, Severity.High, FindingStatus.Waived,
             "The approval covers inference and agents, not coding assistants.", run.Id);
         findings.Add(waived);
-        findings.Add(Finding(other[1].Id, FindingRule.ApprovalExpiringSoon, Severity.Warning, FindingStatus.Open,
+        findings.Add(Finding(warnedId, FindingRule.ApprovalExpiringSoon, Severity.Warning, FindingStatus.Open,
             "The approval ends in 21 days.", run.Id));
-        findings.Add(Finding(other[2].Id, FindingRule.ImpactLevelExceeded, Severity.High, FindingStatus.Resolved,
+        findings.Add(Finding(other[0].Id, FindingRule.ImpactLevelExceeded, Severity.High, FindingStatus.Resolved,
             "Resolved earlier: must not appear.", run.Id));
         db.Findings.AddRange(findings);
         await db.SaveChangesAsync();
@@ -113,6 +120,39 @@ public sealed class AttestationFixture : IAsyncLifetime
         }
 
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// The snapshot evaluates at issue, so the findings seeded below must be what the rule says: a compliant acme binding
+    /// is given a usage its model's approval does not cover (UsageNotApproved, then waived), and the approvals of another
+    /// compliant binding's model end in 21 days (ApprovalExpiringSoon, a warning). Returns those two bindings.
+    /// </summary>
+    private static async Task<(int Waived, int Warned)> MakeRuleMatchSeededFindingsAsync(ComplianceDb db, DateTime now)
+    {
+        var reference = await ReferenceData.LoadAsync(db, now, CancellationToken.None);
+        var rows = (await db.Bindings.Where(b => b.Workload!.Customer!.Code == "acme" && b.To == null && b.Model!.Provider != DemoInventory.RestrictedProvider)
+                .OrderBy(b => b.Id)
+                .Select(b => new { b.Id, b.ModelId, b.WorkloadId, b.Usage, b.Workload!.CustomerId, b.Workload.Customer!.Sector, b.Workload.ImpactLevel, b.Workload.DataCategories })
+                .ToListAsync())
+            .Select(b => (b.Id, b.ModelId, b.WorkloadId, b.Usage, Facts: new BindingFacts(b.ModelId, b.CustomerId, b.Sector, b.ImpactLevel, b.DataCategories, b.Usage)))
+            .ToList();
+        var window = BindingEvaluator.DefaultExpiringSoonWindow;
+        var compliant = rows.Where(r => reference.Evaluate(r.Facts, now, window).Reasons.Count == 0).ToList();
+
+        var (waived, usage) = compliant
+            .SelectMany(r => Enum.GetValues<Usage>().Where(u => u != r.Usage).Select(u => (Row: r, Usage: u)))
+            .First(c => reference.Evaluate(c.Row.Facts with { Usage = c.Usage }, now, window).Reasons is [{ Rule: FindingRule.UsageNotApproved }]
+                && !rows.Any(r => r.ModelId == c.Row.ModelId && r.WorkloadId == c.Row.WorkloadId && r.Usage == c.Usage));
+        (await db.Bindings.SingleAsync(b => b.Id == waived.Id)).Usage = usage;
+
+        var warned = compliant.First(r => r.ModelId != waived.ModelId);
+        foreach (var approval in await db.Approvals.Where(a => a.ModelId == warned.ModelId && a.Status == ApprovalStatus.Approved).ToListAsync())
+        {
+            approval.ValidUntil = now.AddDays(21);
+        }
+
+        await db.SaveChangesAsync();
+        return (waived.Id, warned.Id);
     }
 
     private static Finding Finding(int bindingId, FindingRule rule, Severity severity, FindingStatus status, string detail, int runId) => new()

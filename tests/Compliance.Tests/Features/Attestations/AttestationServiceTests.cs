@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using Compliance.Domain;
+using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
 using Microsoft.EntityFrameworkCore;
 using UglyToad.PdfPig;
@@ -11,8 +12,8 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
 {
     private async Task<(byte[] Pdf, AttestationSnapshot Snapshot)> AcmeFilesAsync()
     {
-        var pdf = await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", AttestationScope.Everything);
-        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", AttestationScope.Everything);
+        var pdf = await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.Unrestricted);
+        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", CustomerScope.Unrestricted);
         Assert.NotNull(pdf);
         Assert.NotNull(json);
         var preview = Environment.GetEnvironmentVariable("ATTESTATION_PREVIEW");
@@ -71,7 +72,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
     public async Task The_snapshot_records_findings_waivers_plans_and_approvals_and_its_hash_is_printed()
     {
         var (pdf, snapshot) = await AcmeFilesAsync();
-        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", AttestationScope.Everything);
+        var json = await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", CustomerScope.Unrestricted);
         var snapshotSha = AttestationSnapshot.Sha256(json!.Content);
 
         Assert.Equal(AttestationSnapshot.CurrentSchemaVersion, snapshot.SchemaVersion);
@@ -82,8 +83,9 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         Assert.Contains(findings, f => f.Rule == FindingRule.Restricted && f.Status == FindingStatus.Open);
         Assert.Contains(findings, f => f.Rule == FindingRule.UsageNotApproved && f.Status == FindingStatus.Waived && f.WaiverId is not null);
         Assert.DoesNotContain(findings, f => f.Status == FindingStatus.Resolved);
-        var warned = snapshot.Workloads.SelectMany(w => w.Bindings).Single(b => b.Findings.Any(f => f.Rule == FindingRule.ApprovalExpiringSoon));
-        Assert.NotEqual(AttestationResult.NotCompliant, warned.Status);
+        var warned = snapshot.Workloads.SelectMany(w => w.Bindings).Where(b => b.Findings.Any(f => f.Rule == FindingRule.ApprovalExpiringSoon)).ToList();
+        Assert.NotEmpty(warned);
+        Assert.All(warned, b => Assert.NotEqual(AttestationResult.NotCompliant, b.Status));
         Assert.Single(snapshot.Waivers);
         Assert.Single(snapshot.TransitionPlans);
         Assert.NotEmpty(snapshot.Approvals);
@@ -92,17 +94,21 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         using var document = PdfDocument.Open(pdf);
         var footer = string.Join(" ", document.GetPage(document.NumberOfPages).GetWords().Select(w => w.Text));
         Assert.Contains(snapshotSha, footer);
-        Assert.Contains("\"schemaVersion\": 2", System.Text.Encoding.UTF8.GetString(json.Content));
+        Assert.Contains("\"schemaVersion\": 3", System.Text.Encoding.UTF8.GetString(json.Content));
     }
 
     [Fact]
-    public async Task Without_a_completed_check_run_the_result_is_not_evaluated_rather_than_compliant()
+    public async Task Without_a_completed_check_run_every_binding_is_still_evaluated_at_the_as_of_time()
     {
-        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database));
-        var snapshot = await builder.BuildAsync(fixture.AcmeId, DateTime.UtcNow.AddYears(-1), "officer", "We attest.", "ABCD-EFGH-JK23");
+        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database), Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions()));
+        var asOf = new DateTime(DateTime.UtcNow.Year - 1, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        var snapshot = await builder.BuildAsync(fixture.AcmeId, asOf, "officer", "We attest.", "ABCD-EFGH-JK23");
 
         Assert.Null(snapshot.CheckRun);
-        Assert.Equal(AttestationResult.NotEvaluated, snapshot.Result);
+        Assert.NotEqual(AttestationResult.NotEvaluated, snapshot.Result);
+        Assert.Equal(asOf, snapshot.Evaluation!.EvaluatedAt);
+        Assert.Equal(snapshot.CountBindings(), snapshot.Evaluation.BindingsEvaluated);
+        Assert.Equal($"Evaluated at {asOf:yyyy-MM-dd} 12:00:00 UTC, at issue", snapshot.Evaluation.Text);
     }
 
     [Fact]
@@ -147,7 +153,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         var first = await fixture.Service.IssueAsync(fixture.InitechId, "officer", "First statement.");
         var second = await fixture.Service.IssueAsync(fixture.InitechId, "officer", "Second statement.");
 
-        var rows = await fixture.Service.ListAsync(AttestationScope.Everything, fixture.InitechId);
+        var rows = await fixture.Service.ListAsync(CustomerScope.Unrestricted, fixture.InitechId);
         Assert.Equal(AttestationStatus.Superseded, rows.Single(r => r.Id == first.Id).Status);
         Assert.Equal(second.Id, rows.Single(r => r.Id == first.Id).SupersededById);
         Assert.Equal(AttestationStatus.Current, rows.Single(r => r.Id == second.Id).Status);
@@ -169,7 +175,7 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
         var verification = await fixture.Service.VerifyAsync(issued.VerificationCode);
         Assert.Equal(AttestationStatus.Withdrawn, verification!.Status);
         Assert.Equal("Issued against the wrong inventory snapshot.", verification.WithdrawalReason);
-        var pdf = await fixture.Service.GetFileAsync(issued.Id, "pdf", AttestationScope.Everything);
+        var pdf = await fixture.Service.GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted);
         var upload = await fixture.Service.VerifyPdfAsync(issued.VerificationCode, pdf!.Content);
         Assert.True(upload.Matches);
         Assert.Equal(AttestationStatus.Withdrawn, upload.Attestation!.Status);
@@ -179,14 +185,14 @@ public sealed class AttestationServiceTests(AttestationFixture fixture) : IClass
     [Fact]
     public async Task A_customer_cannot_list_or_read_another_customers_attestation()
     {
-        var globex = AttestationScope.OfCustomer(fixture.GlobexId);
+        var globex = CustomerScope.For(new Customer { Id = fixture.GlobexId, Code = "", Name = "" });
 
         Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", globex));
         Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "json", globex));
         Assert.DoesNotContain(await fixture.Service.ListAsync(globex), r => r.CustomerId == fixture.AcmeId);
         Assert.Empty(await fixture.Service.ListAsync(globex, fixture.AcmeId));
-        Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", AttestationScope.Nothing));
-        Assert.NotNull(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", AttestationScope.OfCustomer(fixture.AcmeId)));
+        Assert.Null(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.Nothing));
+        Assert.NotNull(await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.For(new Customer { Id = fixture.AcmeId, Code = "", Name = "" })));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Compliance.Domain;
+using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
 
 namespace Compliance.Tests.Features.Attestations;
@@ -10,7 +11,7 @@ public sealed class ScheduledAttestationTests(AttestationFixture fixture) : ICla
     {
         var issued = await fixture.Service.IssueMonthlyAsync(CancellationToken.None);
 
-        var rows = await fixture.Service.ListAsync(AttestationScope.Everything);
+        var rows = await fixture.Service.ListAsync(CustomerScope.Unrestricted);
         var customers = rows.Select(r => r.CustomerId).Distinct().ToList();
         Assert.Equal(issued, customers.Count);
         Assert.True(issued >= 6);

@@ -204,7 +204,7 @@ public sealed class TransitionService(
         TransitionPlan? done = null;
         try
         {
-            var moved = await inventory.MoveBindingAsync(by.ActorName(), plan!.BindingId, plan.TargetModelId, now, $"Transition plan #{planId} done",
+            var moved = await inventory.MoveBindingAsync(by, plan!.BindingId, plan.TargetModelId, now, $"Transition plan #{planId} done",
                 async (db, newBinding, token) =>
                 {
                     done = await db.TransitionPlans.SingleAsync(p => p.Id == planId, token);
