@@ -289,7 +289,7 @@ public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> fa
     /// <summary>Queues a sync of the source now (administrators; approved sources only).</summary>
     public async Task<Outcome<bool>> SyncNowAsync(ClaimsPrincipal by, int id, CancellationToken ct = default)
     {
-        if (!by.IsInRole(Roles.Administrator))
+        if (!by.ActsAs(Roles.Administrator))
         {
             return Outcome<bool>.Invalid(new FieldError("by", "Only an administrator may sync an approval list."));
         }
@@ -313,7 +313,7 @@ public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> fa
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     private static FieldError? Guard(ClaimsPrincipal by, Decision decision, string? reason) =>
-        !by.IsInRole(Roles.Administrator) ? new FieldError("decider", "Only an administrator may decide about approval list sources.")
+        !by.ActsAs(Roles.Administrator) ? new FieldError("decider", "Only an administrator may decide about approval list sources.")
         : !Enum.IsDefined(decision) ? new FieldError("decision", "Choose approve or reject.")
         : decision == Decision.Reject && string.IsNullOrWhiteSpace(reason) ? new FieldError("reason", "Say why it is rejected; the requester reads it.")
         : null;
@@ -358,7 +358,7 @@ public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> fa
     private static async Task<List<FieldError>> ValidateAsync(ComplianceDb db, ClaimsPrincipal by, ApprovalListSourceInput input, int? id, CancellationToken ct)
     {
         var errors = new List<FieldError>();
-        if (!by.IsInRole(Roles.Administrator))
+        if (!by.ActsAs(Roles.Administrator))
         {
             errors.Add(new FieldError("by", "Only an administrator may manage approval list sources."));
             return errors;

@@ -38,7 +38,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
 
     public async Task<Outcome<Approval>> RequestAsync(ClaimsPrincipal requester, ApprovalRequest input, CancellationToken ct = default)
     {
-        if (!requester.IsInRole(Roles.Administrator) && !requester.IsInRole(Roles.ComplianceOfficer))
+        if (!requester.ActsAs(Roles.Administrator, Roles.ComplianceOfficer))
         {
             return Outcome<Approval>.Invalid(new FieldError("requester", "Only compliance officers and administrators may request an approval."));
         }
@@ -112,7 +112,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
     /// <paramref name="expectedVersion"/> (what the decider saw).
     /// </summary>
     public Task<Outcome<Approval>> DecideAsync(ClaimsPrincipal decider, int approvalId, Decision decision, string? reason, int expectedVersion, CancellationToken ct = default) =>
-        DecideAsync(decider.ActorName(), decider.IsInRole(Roles.Administrator), approvalId, decision, reason, expectedVersion, ct);
+        DecideAsync(decider.ActorName(), decider.ActsAs(Roles.Administrator), approvalId, decision, reason, expectedVersion, ct);
 
     /// <inheritdoc cref="DecideAsync(ClaimsPrincipal, int, Decision, string?, int, CancellationToken)"/>
     public async Task<Outcome<Approval>> DecideAsync(string decider, bool isAdministrator, int approvalId, Decision decision, string? reason, int expectedVersion, CancellationToken ct = default)
@@ -180,7 +180,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
     /// <summary>Withdraws an approved approval from now on; a reason is required.</summary>
     public async Task<Outcome<Approval>> RevokeAsync(ClaimsPrincipal by, int approvalId, string? reason, int? expectedVersion = null, CancellationToken ct = default)
     {
-        if (!by.IsInRole(Roles.Administrator))
+        if (!by.ActsAs(Roles.Administrator))
         {
             return Outcome<Approval>.Invalid(new FieldError("decider", "Only an administrator may revoke an approval."));
         }

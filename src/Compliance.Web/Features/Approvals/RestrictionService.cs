@@ -23,7 +23,7 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
 {
     public async Task<Outcome<Restriction>> CreateAsync(ClaimsPrincipal by, RestrictionInput input, CancellationToken ct = default)
     {
-        if (!by.IsInRole(Roles.Administrator))
+        if (!by.ActsAs(Roles.Administrator))
         {
             return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may restrict a model or provider."));
         }
@@ -112,7 +112,7 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
     /// </summary>
     public async Task<Outcome<Restriction>> LiftAsync(ClaimsPrincipal by, int restrictionId, string? reason, CancellationToken ct = default)
     {
-        if (!by.IsInRole(Roles.Administrator))
+        if (!by.ActsAs(Roles.Administrator))
         {
             return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may lift a restriction."));
         }
@@ -176,7 +176,7 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
     /// <summary>Drops a pending lift request (any administrator): the restriction stays in effect.</summary>
     public async Task<Outcome<Restriction>> WithdrawLiftAsync(ClaimsPrincipal by, int restrictionId, CancellationToken ct = default)
     {
-        if (!by.IsInRole(Roles.Administrator))
+        if (!by.ActsAs(Roles.Administrator))
         {
             return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may withdraw a lift request."));
         }

@@ -96,7 +96,7 @@ public sealed class WaiverService(IDbContextFactory<ComplianceDb> factory, TimeP
 
     private static void RequireOfficer(ClaimsPrincipal user)
     {
-        if (!user.IsInRole(Roles.ComplianceOfficer))
+        if (!user.ActsAs(Roles.ComplianceOfficer))
         {
             throw new UnauthorizedAccessException("Only a compliance officer may grant or withdraw a waiver.");
         }

@@ -360,4 +360,22 @@ public sealed class SourceFourEyesTests : IAsyncLifetime
         Assert.True(byNamesake.Succeeded, byNamesake.Message);
         Assert.Equal(("entra|0001", "entra|0002"), (byNamesake.Value!.RequestedBy, byNamesake.Value.ReviewedBy));
     }
+
+    [Fact]
+    public async Task A_customer_account_that_also_holds_the_administrator_role_decides_nothing()
+    {
+        var mixed = People.Customer("acme", Roles.Administrator);
+        var created = (await _sources.CreateAsync(People.Admin, Input())).Value!;
+        var restrictions = new RestrictionService(_database.Factory, new ApprovalEvents(), TimeProvider.System);
+        await using var db0 = _database.Create();
+        var restrictionId = await db0.Restrictions.Select(r => r.Id).FirstAsync();
+        var approvals = new ApprovalService(_database.Factory, new ApprovalEvents(), TimeProvider.System);
+        var requestedId = await db0.Approvals.Where(a => a.Status == ApprovalStatus.Requested).Select(a => a.Id).FirstAsync();
+
+        Assert.Equal("by", Assert.Single((await _sources.CreateAsync(mixed, Input(name: "Mine"))).Errors).Field);
+        Assert.Equal("decider", Assert.Single((await _sources.DecideAsync(mixed, created.Id, Decision.Approve, null, created.Version)).Errors).Field);
+        Assert.Equal("by", Assert.Single((await restrictions.LiftAsync(mixed, restrictionId, "Mine")).Errors).Field);
+        Assert.Equal("decider", Assert.Single((await approvals.DecideAsync(mixed, requestedId, Decision.Approve, null, 0)).Errors).Field);
+        Assert.Equal(SourceReview.Requested, (await Source(created.Id)).Review);
+    }
 }

@@ -393,7 +393,7 @@ public sealed class TransitionService(
 
     private static void RequireOfficer(ClaimsPrincipal user)
     {
-        if (!user.IsInRole(Roles.ComplianceOfficer))
+        if (!user.ActsAs(Roles.ComplianceOfficer))
         {
             throw new UnauthorizedAccessException("Only a compliance officer may plan transitions.");
         }
