@@ -12,8 +12,11 @@ namespace Compliance.Web.Features.Checks;
 /// </summary>
 internal sealed class FindingChangeLog
 {
-    /// <summary>Up to this many changed rows are read back one by one through the (BindingId, Rule) index; more, by one scan.</summary>
-    private const int PointReadLimit = 5_000;
+    /// <summary>
+    /// Up to this many changed rows are read back one by one through the (BindingId, Rule) index; more, by one scan
+    /// (a prepared point read costs about as much as scanning a hundred rows).
+    /// </summary>
+    private const int PointReadLimit = 500;
 
     private const string Columns =
         "\"Id\", \"BindingId\", \"Rule\", \"Severity\", \"Status\", \"FirstSeen\", \"LastSeen\", \"ResolvedAt\", \"Detail\", \"RestrictionId\", \"ApprovalId\", \"LastCheckRunId\"";
@@ -58,16 +61,21 @@ internal sealed class FindingChangeLog
     }
 
     /// <summary>Reads the changed rows back and appends the event; nothing when the run changed nothing to replay.</summary>
+    /// <param name="scope">
+    /// A condition on Findings (with its parameters) that holds every changed row: the rows are then read back by that
+    /// indexed condition (a model's findings) instead of by key or by a scan of the whole table.
+    /// </param>
     public AuditEvent? Record(
-        DbConnection connection, DbTransaction tx, DateTime seenAt, int? checkRunId, IReadOnlyList<long>? seen, string key, string reason, CancellationToken ct)
+        DbConnection connection, DbTransaction tx, DateTime seenAt, int? checkRunId, IReadOnlyList<long>? seen, string key, string reason, CancellationToken ct,
+        (string Condition, (string Name, object? Value)[] Parameters)? scope = null)
     {
-        var changes = new FindingChanges { SeenAt = seenAt, CheckRunId = checkRunId, Seen = seen, Rows = ReadRows(connection, tx, ct) };
+        var changes = new FindingChanges { SeenAt = seenAt, CheckRunId = checkRunId, Seen = seen, Rows = ReadRows(connection, tx, scope, ct) };
         return changes.IsEmpty
             ? null
             : AuditTrail.AppendEvent(connection, tx, CheckRunner.Actor, AuditAction.Update, FindingChanges.Entity, key, changes.Encode(), reason);
     }
 
-    private List<Finding> ReadRows(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    private List<Finding> ReadRows(DbConnection connection, DbTransaction tx, (string Condition, (string Name, object? Value)[] Parameters)? scope, CancellationToken ct)
     {
         var rows = new List<Finding>(_keys.Count);
         if (_keys.Count == 0)
@@ -77,9 +85,14 @@ internal sealed class FindingChangeLog
 
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        if (_keys.Count > PointReadLimit)
+        if (scope is not null || _keys.Count > PointReadLimit)
         {
-            cmd.CommandText = $"SELECT {Columns} FROM \"Findings\"";
+            cmd.CommandText = $"SELECT {Columns} FROM \"Findings\"" + (scope is { } s ? " WHERE " + s.Condition : "");
+            foreach (var (name, value) in scope?.Parameters ?? [])
+            {
+                CheckStore.Add(cmd, name, value);
+            }
+
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {

@@ -168,7 +168,8 @@ internal static class ModelRecheck
 
             // The stamp touched the model's findings that were active before (and the changed rows, recorded whole): listed by id.
             List<long> seen = [.. existing.Values.Where(e => e.Status != FindingStatus.Resolved).Select(e => e.Id)];
-            log.Record(connection, tx, at, checkRunId: null, seen, $"model {modelId}", $"Re-check of model {modelId}: {log.Count} finding(s) changed", ct);
+            log.Record(connection, tx, at, checkRunId: null, seen, $"model {modelId}", $"Re-check of model {modelId}: {log.Count} finding(s) changed", ct,
+                scope: (OfModel, [("@model", modelId)]));
             tx.Commit();
             return new ModelRecheckResult(modelId, evaluated, compliant, opened, changed, resolved, watch.ElapsedMilliseconds);
         }
