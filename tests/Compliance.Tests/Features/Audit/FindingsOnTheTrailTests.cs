@@ -136,7 +136,7 @@ public sealed class FindingsOnTheTrailTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rows_deleted_behind_the_apps_back_are_reported_from_every_table()
+    public async Task Restrictions_bindings_and_findings_deleted_behind_the_apps_back_are_each_reported()
     {
         await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
         int restriction, binding;
