@@ -826,6 +826,51 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065001_AuditVerification'
+)
+BEGIN
+    CREATE TABLE [AuditVerifications] (
+        [Id] int NOT NULL IDENTITY,
+        [StartedAt] datetime2 NOT NULL,
+        [FinishedAt] datetime2 NULL,
+        [Status] int NOT NULL,
+        [RequestedBy] nvarchar(200) NOT NULL,
+        [Progress] nvarchar(200) NULL,
+        [EventsChecked] bigint NOT NULL,
+        [HeadEventId] bigint NOT NULL,
+        [HeadHash] nvarchar(64) NULL,
+        [BreakEventId] bigint NULL,
+        [AnchorsChecked] int NOT NULL,
+        [AnchorBreaks] int NOT NULL,
+        [DriftRows] int NOT NULL,
+        [Problems] nvarchar(4000) NULL,
+        CONSTRAINT [PK_AuditVerifications] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065001_AuditVerification'
+)
+BEGIN
+    CREATE INDEX [IX_AuditVerifications_StartedAt] ON [AuditVerifications] ([StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129065001_AuditVerification'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129065001_AuditVerification', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261129073918_FourEyesEverywhere'
 )
 BEGIN

@@ -9,6 +9,7 @@ using Compliance.Web.Features.Checks.Notifications;
 using Compliance.Web.Features.Dashboard;
 using Compliance.Web.Jobs;
 using Compliance.Web.Features.Attestations;
+using Compliance.Web.Features.Audit;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,6 +25,7 @@ builder.AddNotifications();
 builder.AddComplianceJobs();
 builder.AddAttestations();
 builder.AddApprovals();
+builder.AddAudit();
 
 var app = builder.Build();
 

@@ -47,7 +47,7 @@ public static class UiSetup
 
     public static WebApplication MapComplianceEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health", Features.Audit.AuditSetup.HealthOptions()).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
         // Auth/SecurityHeaders sends the one Content-Security-Policy (frame-ancestors 'none' included).
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -504,6 +504,65 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.AuditVerification", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AnchorBreaks")
+                        .HasColumnType("int");
+
+                    b.Property<int>("AnchorsChecked")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("BreakEventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DriftRows")
+                        .HasColumnType("int");
+
+                    b.Property<long>("EventsChecked")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("HeadEventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HeadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Problems")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Progress")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("AuditVerifications");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Binding", b =>
                 {
                     b.Property<int>("Id")

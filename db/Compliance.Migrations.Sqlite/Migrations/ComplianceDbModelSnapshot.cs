@@ -485,6 +485,63 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.AuditVerification", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AnchorBreaks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AnchorsChecked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BreakEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DriftRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventsChecked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeadEventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Problems")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Progress")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("AuditVerifications");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Binding", b =>
                 {
                     b.Property<int>("Id")

@@ -28,6 +28,7 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     public DbSet<Attestation> Attestations => Set<Attestation>();
     public DbSet<AttestationDownload> AttestationDownloads => Set<AttestationDownload>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
 
     /// <summary>The Data Protection key ring, shared by every instance so cookies stay valid across them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -160,3 +160,11 @@ public enum AuditAction
     Update,
     Delete,
 }
+
+public enum AuditVerificationStatus
+{
+    Running,
+    Intact,
+    ProblemsFound,
+    Failed,
+}

@@ -1,5 +1,6 @@
 using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Attestations;
+using Compliance.Web.Features.Audit;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
@@ -116,6 +117,11 @@ public static class JobsSetup
             app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckNotifier>(
                 CheckNotifier.DeadlineJobId, n => n.DeadlinesApproachingAsync(CancellationToken.None),
                 app.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.DeadlineSchedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+            // The whole audit trail verified (chain, anchors, data) and its head anchored outside the database.
+            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<AuditVerifier>(
+                AuditVerifier.RecurringId, v => v.RunScheduledAsync(CancellationToken.None),
+                app.Services.GetRequiredService<IOptions<AuditOptions>>().Value.VerificationSchedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 
             // A first check right after start, so findings exist within seconds of a fresh install.
             app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CheckScheduler>().RequestSoon());

@@ -43,7 +43,8 @@ public sealed class AttestationService(
     AttestationCertificateSource certificates,
     IOptions<AttestationOptions> options,
     TimeProvider clock,
-    ILogger<AttestationService> log)
+    ILogger<AttestationService> log,
+    Audit.AuditAnchorLog? anchors = null)
 {
     public const string ScheduledIssuer = "system:scheduled-attestation";
     public const long MaxUploadBytes = 20 * 1024 * 1024;
@@ -138,7 +139,15 @@ public sealed class AttestationService(
 
         db.As(issuer, $"Superseded by attestation {code}");
         await SaveAsync(db, ct);
+        // The head now includes this attestation's own events: written outside the database, it still names them
+        // after someone cuts the newest events and the attestation rows together.
+        var head = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstAsync(ct);
         await transaction.CommitAsync(ct);
+        if (anchors is not null)
+        {
+            await anchors.AppendAsync(new Audit.AuditAnchor(now, head.Id, head.Hash, $"attestation {code}"), CancellationToken.None);
+        }
+
         log.LogInformation("Attestation {Code} issued for customer {CustomerId} by {Issuer}: {Result}, {Bindings} bindings, {Bytes} bytes",
             code, customerId, issuer, snapshot.Result, snapshot.CountBindings(), pdf.Length);
         return (await ListAsync(CustomerScope.Unrestricted, customerId, ct)).First(r => r.Id == attestation.Id);

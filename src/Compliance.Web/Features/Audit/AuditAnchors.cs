@@ -34,6 +34,26 @@ public static class AuditAnchors
         return broken;
     }
 
+    /// <summary>
+    /// The anchors written outside the database (<see cref="AuditAnchorLog"/>): each names an event that must still be in
+    /// the trail with that hash. They survive a cut that also deletes the attestations from the database.
+    /// </summary>
+    public static async Task<List<AnchorBreak>> FindBrokenAsync(ComplianceDb db, IReadOnlyList<AuditAnchor> external, CancellationToken ct = default)
+    {
+        var broken = new List<AnchorBreak>();
+        foreach (var anchor in external)
+        {
+            var found = await db.AuditEvents.AsNoTracking().Where(e => e.Id == anchor.EventId).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+            if (found != anchor.Hash)
+            {
+                broken.Add(new AnchorBreak(anchor.Reason, anchor.At, anchor.EventId,
+                    found is null ? "the trail no longer has that event: events were deleted after it" : "that event's hash differs: it was rewritten"));
+            }
+        }
+
+        return broken;
+    }
+
     // Only the head is read: a snapshot of ten thousand bindings need not be deserialised for it.
     private static (long EventId, string Hash)? HeadOf(string snapshotJson)
     {
@@ -44,4 +64,5 @@ public static class AuditAnchors
     }
 }
 
+/// <summary>An anchor whose event is gone or differs: <paramref name="VerificationCode"/> names the attestation (or the external anchor's reason).</summary>
 public sealed record AnchorBreak(string VerificationCode, DateTime IssuedAt, long EventId, string Why);

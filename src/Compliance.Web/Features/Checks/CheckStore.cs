@@ -190,10 +190,11 @@ public static class CheckStore
     internal const string OpenBySeverity = "SELECT \"Severity\", COUNT(*) FROM \"Findings\" WHERE \"Status\" = 0 GROUP BY \"Severity\"";
 
     /// <summary>The common end of a run, after the unseen findings were resolved: waivers, totals; inside the writer's transaction.</summary>
-    internal static FindingTotals Finish(DbConnection connection, DbTransaction tx, object now, int activeBefore, int resolved)
+    internal static FindingTotals Finish(DbConnection connection, DbTransaction tx, object now, int activeBefore, int resolved, FindingChangeLog log)
     {
-        Execute(connection, tx, ReopenExpiredWaivers, ("@now", now));
-        Execute(connection, tx, ApplyWaivers, ("@now", now));
+        // The waiver flips go into the run's audit event: the rows they touched come back from the statements themselves.
+        log.Execute(connection, tx, ReopenExpiredWaivers, ("@now", now));
+        log.Execute(connection, tx, ApplyWaivers, ("@now", now));
         var activeAfter = Scalar(connection, tx, ActiveFindings);
         var bySeverity = new Dictionary<Severity, int>();
         using (var cmd = connection.CreateCommand())

@@ -108,6 +108,7 @@ internal static class ModelRecheck
             }
 
             int opened = 0, changed = 0, resolved = 0;
+            var log = new FindingChangeLog();
             using var insert = Command(connection, tx, Insert, ("@binding", 0), ("@rule", 0), ("@severity", 0), ("@detail", ""), ("@restriction", null), ("@approval", null), ("@now", now));
             using var update = Command(connection, tx, Update, ("@id", 0L), ("@severity", 0), ("@detail", ""), ("@restriction", null), ("@approval", null), ("@now", now));
             foreach (var ((binding, rule), reason) in wanted)
@@ -123,6 +124,7 @@ internal static class ModelRecheck
 
                     Set(update, ("@id", known.Id), ("@severity", (int)reason.Severity), ("@detail", detail), ("@restriction", reason.RestrictionId), ("@approval", reason.ApprovalId));
                     update.ExecuteNonQuery();
+                    log.Changed(binding, (int)rule);
                     if (known.Status == FindingStatus.Resolved)
                     {
                         opened++;
@@ -137,6 +139,7 @@ internal static class ModelRecheck
 
                 Set(insert, ("@binding", binding), ("@rule", (int)rule), ("@severity", (int)reason.Severity), ("@detail", detail), ("@restriction", reason.RestrictionId), ("@approval", reason.ApprovalId));
                 insert.ExecuteNonQuery();
+                log.Changed(binding, (int)rule);
                 opened++;
             }
 
@@ -148,16 +151,25 @@ internal static class ModelRecheck
                     {
                         resolve.Parameters["@id"].Value = known.Id;
                         resolved += resolve.ExecuteNonQuery();
+                        log.Changed(key.Binding, (int)key.Rule);
                     }
                 }
             }
 
-            foreach (var sql in new[] { StampSeen, ReopenExpiredWaivers, ApplyWaivers })
+            using (var stamp = Command(connection, tx, StampSeen, ("@model", modelId), ("@now", now)))
             {
-                using var cmd = Command(connection, tx, sql, ("@model", modelId), ("@now", now));
-                cmd.ExecuteNonQuery();
+                stamp.ExecuteNonQuery();
             }
 
+            foreach (var sql in new[] { ReopenExpiredWaivers, ApplyWaivers })
+            {
+                log.Execute(connection, tx, sql, ("@model", modelId), ("@now", now));
+            }
+
+            // The stamp touched the model's findings that were active before (and the changed rows, recorded whole): listed by id.
+            List<long> seen = [.. existing.Values.Where(e => e.Status != FindingStatus.Resolved).Select(e => e.Id)];
+            log.Record(connection, tx, at, checkRunId: null, seen, $"model {modelId}", $"Re-check of model {modelId}: {log.Count} finding(s) changed", ct,
+                scope: (OfModel, [("@model", modelId)]));
             tx.Commit();
             return new ModelRecheckResult(modelId, evaluated, compliant, opened, changed, resolved, watch.ElapsedMilliseconds);
         }

@@ -92,7 +92,11 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
                 [Status] = CASE WHEN t.[Status] = 2 THEN 0 ELSE t.[Status] END, [ResolvedAt] = NULL
             WHEN NOT MATCHED BY TARGET THEN
                 INSERT ([BindingId], [Rule], [Severity], [Status], [FirstSeen], [LastSeen], [ResolvedAt], [Detail], [RestrictionId], [ApprovalId], [LastCheckRunId])
-                VALUES (s.[BindingId], s.[Rule], s.[Severity], 0, @now, @now, NULL, s.[Detail], s.[RestrictionId], s.[ApprovalId], @run);
+                VALUES (s.[BindingId], s.[Rule], s.[Severity], 0, @now, @now, NULL, s.[Detail], s.[RestrictionId], s.[ApprovalId], @run)
+            OUTPUT inserted.[BindingId], inserted.[Rule],
+                CASE WHEN deleted.[BindingId] IS NULL OR deleted.[Status] = 2 OR deleted.[Severity] <> inserted.[Severity]
+                    OR deleted.[Detail] <> inserted.[Detail] OR ISNULL(deleted.[RestrictionId], -1) <> ISNULL(inserted.[RestrictionId], -1)
+                    OR ISNULL(deleted.[ApprovalId], -1) <> ISNULL(inserted.[ApprovalId], -1) THEN 1 ELSE 0 END;
             """;
 
         private readonly ComplianceDb _db;
@@ -102,6 +106,7 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
         private readonly int _run;
         private readonly DateTime _now;
         private readonly int _activeBefore;
+        private readonly FindingChangeLog _log = new();
         private bool _completed;
 
         public Writer(ComplianceDb db, int run, DateTime now)
@@ -161,11 +166,20 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
             {
                 merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = _now;
                 merge.Parameters.Add("@run", SqlDbType.Int).Value = _run;
-                merge.ExecuteNonQuery();
+                // Every matched row gets LastSeen (the stamp); only those whose content changed (or were new or resolved) go into the event.
+                using var changed = merge.ExecuteReader();
+                while (changed.Read())
+                {
+                    if (changed.GetInt32(2) == 1)
+                    {
+                        _log.Changed(changed.GetInt32(0), changed.GetInt32(1));
+                    }
+                }
             }
 
-            var resolved = CheckStore.Execute(_connection, _tx, CheckStore.ResolveUnseen, ("@now", _now), ("@run", _run));
-            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved);
+            var resolved = _log.Execute(_connection, _tx, CheckStore.ResolveUnseen, ("@now", _now), ("@run", _run));
+            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved, _log);
+            _log.Record(_connection, _tx, _now, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
             CheckStore.Execute(_connection, _tx, "DROP TABLE #CheckFindings");
             _tx.Commit();
             _completed = true;

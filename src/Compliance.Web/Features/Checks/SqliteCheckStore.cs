@@ -54,7 +54,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
         return count;
     }
 
-    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, Text(at));
+    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
 
     /// <summary>
     /// SQLite's soft heap limit (process-wide) at 64 MB for the run: the run's connections (workloads, two readers, the
@@ -128,6 +128,8 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
         private readonly Dictionary<long, Known> _active = [];
         private readonly int _run;
         private readonly string _now;
+        private readonly DateTime _at;
+        private readonly FindingChangeLog _log = new();
         private readonly int _activeBefore;
         private bool _completed;
 
@@ -155,11 +157,12 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
             return hash;
         }
 
-        public Writer(ComplianceDb db, int run, string now)
+        public Writer(ComplianceDb db, int run, DateTime at)
         {
             _db = db;
             _run = run;
-            _now = now;
+            _at = at;
+            var now = _now = Text(at);
             db.Database.OpenConnection(); // through EF: the pragmas interceptor runs
             _connection = db.Database.GetDbConnection();
             _tx = _connection.BeginTransaction(); // BEGIN IMMEDIATE: the active findings read below stay true until commit
@@ -216,6 +219,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
             _restriction.Value = f.RestrictionId is { } r ? r : DBNull.Value;
             _approval.Value = f.ApprovalId is { } a ? a : DBNull.Value;
             _upsert.ExecuteNonQuery();
+            _log.Changed(f.BindingId, (int)f.Rule);
         }
 
         public FindingTotals Complete(CancellationToken ct)
@@ -236,11 +240,14 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
                     binding.Value = (int)(key >> 8);
                     rule.Value = (int)(key & 0xFF);
                     resolved += resolve.ExecuteNonQuery();
+                    _log.Changed(key);
                 }
             }
 
             CheckStore.Execute(_connection, _tx, StampSeen, ("@now", _now), ("@run", _run));
-            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved);
+            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved, _log);
+            // The stamp above touched every active finding: the event says so once instead of listing them.
+            _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
             _tx.Commit();
             _completed = true;
             return totals;

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using Compliance.Data.Audit;
+using Compliance.Domain;
+
+namespace Compliance.Web.Features.Checks;
+
+/// <summary>
+/// Collects which findings a check's writer changed (it knows: each upsert it ran, each resolve, each waiver flip the
+/// SQL returned), then, before the writer commits, reads those rows back in their final state and appends them as
+/// one <see cref="FindingChanges"/> audit event in the same transaction. Cost is proportional to what changed: an
+/// unchanged re-run reads nothing back.
+/// </summary>
+internal sealed class FindingChangeLog
+{
+    /// <summary>
+    /// Up to this many changed rows are read back one by one through the (BindingId, Rule) index; more, by one scan
+    /// (a prepared point read costs about as much as scanning a hundred rows).
+    /// </summary>
+    private const int PointReadLimit = 500;
+
+    private const string Columns =
+        "\"Id\", \"BindingId\", \"Rule\", \"Severity\", \"Status\", \"FirstSeen\", \"LastSeen\", \"ResolvedAt\", \"Detail\", \"RestrictionId\", \"ApprovalId\", \"LastCheckRunId\"";
+
+    private readonly HashSet<long> _keys = [];
+
+    public static long Key(int bindingId, int rule) => ((long)bindingId << 8) | (uint)rule;
+
+    public int Count => _keys.Count;
+
+    public void Changed(int bindingId, int rule) => _keys.Add(Key(bindingId, rule));
+
+    public void Changed(long key) => _keys.Add(key);
+
+    /// <summary>
+    /// Runs an UPDATE of findings and notes each row it changed (SQLite <c>RETURNING</c>, SQL Server <c>OUTPUT</c>,
+    /// added before the statement's first WHERE); returns how many.
+    /// </summary>
+    public int Execute(DbConnection connection, DbTransaction tx, string update, params (string Name, object? Value)[] parameters)
+    {
+        var sqlite = IsSqlite(connection);
+        var where = update.IndexOf(" WHERE ", StringComparison.Ordinal);
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sqlite
+            ? update + " RETURNING \"BindingId\", \"Rule\""
+            : update[..where] + " OUTPUT inserted.\"BindingId\", inserted.\"Rule\"" + update[where..];
+        foreach (var (name, value) in parameters)
+        {
+            CheckStore.Add(cmd, name, value);
+        }
+
+        var count = 0;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            Changed(r.GetInt32(0), r.GetInt32(1));
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Reads the changed rows back and appends the event; nothing when the run changed nothing to replay.</summary>
+    /// <param name="scope">
+    /// A condition on Findings (with its parameters) that holds every changed row: the rows are then read back by that
+    /// indexed condition (a model's findings) instead of by key or by a scan of the whole table.
+    /// </param>
+    public AuditEvent? Record(
+        DbConnection connection, DbTransaction tx, DateTime seenAt, int? checkRunId, IReadOnlyList<long>? seen, string key, string reason, CancellationToken ct,
+        (string Condition, (string Name, object? Value)[] Parameters)? scope = null)
+    {
+        var changes = new FindingChanges { SeenAt = seenAt, CheckRunId = checkRunId, Seen = seen, Rows = ReadRows(connection, tx, scope, ct) };
+        return changes.IsEmpty
+            ? null
+            : AuditTrail.AppendEvent(connection, tx, CheckRunner.Actor, AuditAction.Update, FindingChanges.Entity, key, changes.Encode(), reason);
+    }
+
+    private List<Finding> ReadRows(DbConnection connection, DbTransaction tx, (string Condition, (string Name, object? Value)[] Parameters)? scope, CancellationToken ct)
+    {
+        var rows = new List<Finding>(_keys.Count);
+        if (_keys.Count == 0)
+        {
+            return rows;
+        }
+
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        if (scope is not null || _keys.Count > PointReadLimit)
+        {
+            cmd.CommandText = $"SELECT {Columns} FROM \"Findings\"" + (scope is { } s ? " WHERE " + s.Condition : "");
+            foreach (var (name, value) in scope?.Parameters ?? [])
+            {
+                CheckStore.Add(cmd, name, value);
+            }
+
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (_keys.Contains(Key(r.GetInt32(1), r.GetInt32(2))))
+                {
+                    rows.Add(Read(r));
+                }
+            }
+
+            return rows;
+        }
+
+        cmd.CommandText = $"SELECT {Columns} FROM \"Findings\" WHERE \"BindingId\" = @binding AND \"Rule\" = @rule";
+        var binding = CheckStore.Add(cmd, "@binding", 0);
+        var rule = CheckStore.Add(cmd, "@rule", 0);
+        cmd.Prepare();
+        foreach (var key in _keys)
+        {
+            ct.ThrowIfCancellationRequested();
+            binding.Value = (int)(key >> 8);
+            rule.Value = (int)(key & 0xFF);
+            using var r = cmd.ExecuteReader();
+            if (r.Read())
+            {
+                rows.Add(Read(r));
+            }
+        }
+
+        return rows;
+    }
+
+    private static Finding Read(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        BindingId = r.GetInt32(1),
+        Rule = (FindingRule)r.GetInt32(2),
+        Severity = (Severity)r.GetInt32(3),
+        Status = (FindingStatus)r.GetInt32(4),
+        FirstSeen = Utc(r.GetDateTime(5)),
+        LastSeen = Utc(r.GetDateTime(6)),
+        ResolvedAt = r.IsDBNull(7) ? null : Utc(r.GetDateTime(7)),
+        Detail = r.GetString(8),
+        RestrictionId = r.IsDBNull(9) ? null : r.GetInt32(9),
+        ApprovalId = r.IsDBNull(10) ? null : r.GetInt32(10),
+        LastCheckRunId = r.IsDBNull(11) ? null : r.GetInt32(11),
+    };
+
+    private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
+
+    private static bool IsSqlite(DbConnection connection) => connection is Microsoft.Data.Sqlite.SqliteConnection;
+}
