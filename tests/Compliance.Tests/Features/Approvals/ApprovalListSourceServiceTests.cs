@@ -20,16 +20,7 @@ public sealed class ApprovalListSourceServiceTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(_database.Factory);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
-        services.AddApprovalListHttpClient();
-        services.AddTransient<ApprovalListSyncJob>();
-        services.AddSingleton<InProcessApprovalListScheduler>();
-        services.AddSingleton<IApprovalListScheduler>(sp => sp.GetRequiredService<InProcessApprovalListScheduler>());
-        services.AddSingleton<ApprovalListSourceService>();
-        _services = services.BuildServiceProvider();
+        _services = SourceServices.Build<InProcessApprovalListScheduler>(_database);
         _scheduler = _services.GetRequiredService<InProcessApprovalListScheduler>();
         await _scheduler.StartAsync(CancellationToken.None);
         _sources = _services.GetRequiredService<ApprovalListSourceService>();

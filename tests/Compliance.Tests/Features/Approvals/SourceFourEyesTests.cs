@@ -27,17 +27,8 @@ public sealed class SourceFourEyesTests : IAsyncLifetime
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
         _server = await ListServer.StartAsync();
-        var services = new ServiceCollection().AddLogging();
-        services.AddSingleton(_database.Factory);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
-        services.AddApprovalListHttpClient();
-        services.AddTransient<ApprovalListSyncJob>();
         // Syncs run when the test says so: the scheduler only records what it was asked.
-        services.AddSingleton<RecordingScheduler>();
-        services.AddSingleton<IApprovalListScheduler>(sp => sp.GetRequiredService<RecordingScheduler>());
-        services.AddSingleton<ApprovalListSourceService>();
-        _services = services.BuildServiceProvider();
+        _services = SourceServices.Build<RecordingScheduler>(_database);
         _sources = _services.GetRequiredService<ApprovalListSourceService>();
         _job = _services.GetRequiredService<ApprovalListSyncJob>();
         await using var db = _database.Create();
