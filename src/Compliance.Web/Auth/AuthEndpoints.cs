@@ -34,7 +34,6 @@ public static class AuthEndpoints
             .WithName("GetCurrentPrincipal");
     }
 
-    // Only paths on this site: never an absolute or protocol-relative URL (open redirect).
-    internal static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    // Only paths on this site that browsers also read as such: never an absolute or protocol-relative URL (open redirect).
+    internal static bool IsLocal(string? url) => ReturnUrls.IsLocal(url);
 }
