@@ -109,7 +109,9 @@ public static class AuthSetup
             .AddJwtBearer(o =>
             {
                 o.Authority = settings.Authority;
-                o.Audience = settings.Audience ?? (settings.UsesEmbeddedProvider ? DemoClients.ApiResource : settings.ClientId);
+                // One configured API audience (never the web client id by default, which ID tokens also carry).
+                o.Audience = settings.ApiAudience;
+                o.TokenValidationParameters.ValidateAudience = true;
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = !relaxed;
                 o.TokenValidationParameters.NameClaimType = "name";
@@ -118,6 +120,7 @@ public static class AuthSetup
                 {
                     OnTokenValidated = context =>
                     {
+                        AccessTokens.RejectIdTokens(context);
                         RoleMapping.Apply(context.Principal, settings);
                         return Task.CompletedTask;
                     },
