@@ -8,6 +8,7 @@ using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Checks.Notifications;
 using Compliance.Web.Features.Dashboard;
 using Compliance.Web.Jobs;
+using Compliance.Web.Jobs.Outbound;
 using Compliance.Web.Features.Attestations;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ builder.AddComplianceApi();
 builder.AddInventory();
 builder.AddComplianceChecks();
 builder.AddDashboard();
+builder.AddOutboundRequests();
 builder.AddNotifications();
 builder.AddComplianceJobs();
 builder.AddAttestations();

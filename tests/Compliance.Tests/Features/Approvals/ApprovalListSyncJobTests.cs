@@ -6,6 +6,7 @@ using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,6 +30,9 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         await _database.SeedDemoAsync();
         _server = await ListServer.StartAsync();
         var services = new ServiceCollection().AddLogging();
+        // The list server runs on loopback: allow-listed as an operator would an internal list host (plain http: a test, not Production).
+        services.Configure<Compliance.Web.Jobs.Outbound.OutboundOptions>(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = "127.0.0.1", ["Outbound:RequireHttps"] = "false" }).Build().GetSection("Outbound"));
         services.AddApprovalListHttpClient(o => o.Retry.Delay = TimeSpan.FromMilliseconds(20));
         _services = services.BuildServiceProvider();
         _events.Changed += _changes.Add;
@@ -160,9 +164,9 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         { """{ "schemaVersion": 1, "approvals": [ { "key": "A-1", """, "not valid JSON" },
         { """{ "schemaVersion": 2, "approvals": [] }""", "schemaVersion 2 is not supported" },
-        { "UNKNOWN_MODEL", "approval 'A-9'" },
+        { "UNKNOWN_MODEL", "(approvals[1]) names model" },
         { "DUPLICATE_KEY", "repeats the key" },
-        { "BAD_LEVEL", "'IL3', which is not an impact level" },
+        { "BAD_LEVEL", "which is not an impact level" },
     };
 
     [Theory]
