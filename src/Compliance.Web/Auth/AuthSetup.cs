@@ -25,6 +25,15 @@ public static class AuthSetup
     {
         var settings = OidcSettings.From(builder.Configuration);
         var environment = builder.Environment;
+        if (settings.UsesEmbeddedProvider && !environment.IsProduction() && !environment.IsDevelopment() && !settings.EnableEmbeddedProvider)
+        {
+            throw new InvalidOperationException(
+                $"Oidc:Authority is empty and the environment is {environment.EnvironmentName}. Outside Development the app signs users in with an " +
+                "external OpenID Connect provider: set Oidc:Authority, Oidc:ClientId and Oidc:ClientSecret; see docs/identity.md. " +
+                "The embedded development provider (demo accounts whose password is their name) runs outside Development only when " +
+                "Oidc:EnableEmbeddedProvider is true, for a demonstration server, and never in Production.");
+        }
+
         if (settings.UsesEmbeddedProvider && environment.IsProduction())
         {
             throw new InvalidOperationException(

@@ -41,6 +41,12 @@ public sealed class OidcSettings
 
     public bool UsesEmbeddedProvider => string.IsNullOrWhiteSpace(Authority);
 
+    /// <summary>
+    /// <c>Oidc:EnableEmbeddedProvider</c>: allow the embedded development provider outside Development (a demo
+    /// server); never honoured in Production. Without it, a non-Development host without an authority does not start.
+    /// </summary>
+    public bool EnableEmbeddedProvider { get; set; }
+
     public static OidcSettings From(IConfiguration configuration)
     {
         var settings = new OidcSettings();
