@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Compliance.Web.Auth;
 
@@ -44,6 +46,11 @@ public static class AuthSetup
 
         var relaxed = environment.IsDevelopment();
         builder.Services.AddSingleton(settings);
+        var sessions = builder.Configuration.GetSection("Sessions").Get<SessionOptions>() ?? new SessionOptions();
+        builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection("Sessions"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSingleton<SessionStore>();
 
         builder.Services.AddAuthentication(o =>
             {
@@ -62,8 +69,9 @@ public static class AuthSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = relaxed ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.ExpireTimeSpan = sessions.IdleTimeout;
                 o.SlidingExpiration = true;
+                SessionStore.Configure(o.Events, sessions);
                 // A signed-in user on a page not theirs gets 403 and the not-found page, not a redirect loop.
                 o.Events.OnRedirectToAccessDenied = context =>
                 {
@@ -143,6 +151,8 @@ public static class AuthSetup
 
         builder.Services.AddAuthorization(Policies.Register);
         builder.Services.AddCascadingAuthenticationState();
+        // Circuits re-check the session periodically (sign-out elsewhere, absolute lifetime).
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         builder.Services.AddSingleton<CustomerScopes>();
         return builder;
     }

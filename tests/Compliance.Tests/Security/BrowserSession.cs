@@ -71,6 +71,29 @@ public sealed partial class BrowserSession : IDisposable
         }
     }
 
+    /// <summary>The session ticket inside the cookie, as the app reads it.</summary>
+    public AuthenticationTicket Ticket =>
+        App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme)
+            .TicketDataFormat.Unprotect(AppCookieValue) ?? throw new InvalidOperationException("The session cookie does not decrypt.");
+
+    /// <summary>The Cookie header this browser sends now: what a thief copies.</summary>
+    public string CookieHeader => Cookies.GetCookieHeader(App.Address);
+
+    /// <summary>An antiforgery token issued to this session (from a page with a form).</summary>
+    public async Task<string> AntiforgeryTokenAsync() => AntiforgeryToken(await Client.GetStringAsync("/verify"));
+
+    /// <summary>Signs out as the account menu does: a POST with the antiforgery token.</summary>
+    public async Task<HttpResponseMessage> SignOutAsync(bool withToken = true)
+    {
+        var fields = new Dictionary<string, string>();
+        if (withToken)
+        {
+            fields["__RequestVerificationToken"] = await AntiforgeryTokenAsync();
+        }
+
+        return await Client.PostAsync("/account/logout", new FormUrlEncodedContent(fields));
+    }
+
     public static string AntiforgeryToken(string html) =>
         TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
         : throw new InvalidOperationException("No antiforgery token in the page.");
