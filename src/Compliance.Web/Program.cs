@@ -16,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddComplianceLogging();
 builder.AddComplianceData();
 builder.AddComplianceAuth();
+builder.AddEdgeProtection();
 builder.AddComplianceUi();
 builder.AddComplianceApi();
 builder.AddInventory();

@@ -161,6 +161,7 @@ public static class AuthSetup
     public static WebApplication UseComplianceAuth(this WebApplication app)
     {
         app.UseSecurityHeaders(app.Services.GetRequiredService<OidcSettings>().Authority);
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -107,7 +107,7 @@ public static class EmbeddedProvider
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (Delegate)Authorize).AllowAnonymous().DisableAntiforgery();
-        app.MapPost("/connect/token", (Delegate)Token).AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/connect/token", (Delegate)Token).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(EdgeProtection.Token);
         app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSession).AllowAnonymous().DisableAntiforgery();
     }
 
