@@ -12,10 +12,10 @@ WORKDIR /app
 COPY --from=build /app .
 RUN mkdir -p /app/App_Data && chown app:app /app/App_Data
 USER app
-# Behind a TLS-terminating load balancer: trust X-Forwarded-For/Proto so sign-in redirects use https.
+# Behind a TLS-terminating load balancer, name it so its X-Forwarded-For/Proto are trusted (and nobody else's):
+# ForwardedHeaders__KnownProxies__0=10.0.0.5 or ForwardedHeaders__KnownNetworks__0=10.0.0.0/24 (docs/security.md).
 ENV ASPNETCORE_URLS=http://+:8080 \
-    ASPNETCORE_ENVIRONMENT=Production \
-    ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
+    ASPNETCORE_ENVIRONMENT=Production
 EXPOSE 8080
 VOLUME ["/app/App_Data"]
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \

@@ -27,6 +27,7 @@ public static class UiSetup
 
     public static WebApplication UseComplianceUi(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

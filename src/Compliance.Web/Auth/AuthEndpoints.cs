@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -13,12 +14,26 @@ public static class AuthEndpoints
         account.MapGet("/login", (string? returnUrl) =>
             Results.Challenge(new AuthenticationProperties { RedirectUri = IsLocal(returnUrl) ? returnUrl : "/" }, [OpenIdConnectDefaults.AuthenticationScheme]));
 
-        // Ends the app's cookie session and the provider's session (end-session endpoint), then returns home.
-        account.MapGet("/logout", (HttpContext context) =>
-            context.User.Identity?.IsAuthenticated == true
-                ? Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
-                    [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme])
-                : Results.Redirect("/"));
+        // Ends the app's session (server-side too: the cookie is dead even if replayed, other tabs' circuits end at
+        // their next revalidation) and the provider's session (end-session endpoint), then returns home. A POST with
+        // the antiforgery token: a link or image elsewhere cannot sign anyone out.
+        account.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, SessionStore sessions) =>
+            {
+                if (!await antiforgery.IsRequestValidAsync(context))
+                {
+                    return Results.BadRequest();
+                }
+
+                if (context.User.Identity?.IsAuthenticated != true)
+                {
+                    return Results.Redirect("/");
+                }
+
+                await sessions.EndAsync(context.User, context.RequestAborted);
+                return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+                    [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
+            })
+            .DisableAntiforgery(); // validated above, with a plain 400 instead of an exception
 
         app.MapGet("/api/v1/me", (HttpContext context) =>
             {
@@ -35,7 +50,6 @@ public static class AuthEndpoints
             .WithName("GetCurrentPrincipal");
     }
 
-    // Only paths on this site: never an absolute or protocol-relative URL (open redirect).
-    internal static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    // Only paths on this site that browsers also read as such: never an absolute or protocol-relative URL (open redirect).
+    internal static bool IsLocal(string? url) => ReturnUrls.IsLocal(url);
 }

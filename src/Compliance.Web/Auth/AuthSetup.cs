@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Compliance.Web.Auth;
 
@@ -25,6 +27,15 @@ public static class AuthSetup
     {
         var settings = OidcSettings.From(builder.Configuration);
         var environment = builder.Environment;
+        if (settings.UsesEmbeddedProvider && !environment.IsProduction() && !environment.IsDevelopment() && !settings.EnableEmbeddedProvider)
+        {
+            throw new InvalidOperationException(
+                $"Oidc:Authority is empty and the environment is {environment.EnvironmentName}. Outside Development the app signs users in with an " +
+                "external OpenID Connect provider: set Oidc:Authority, Oidc:ClientId and Oidc:ClientSecret; see docs/identity.md. " +
+                "The embedded development provider (demo accounts whose password is their name) runs outside Development only when " +
+                "Oidc:EnableEmbeddedProvider is true, for a demonstration server, and never in Production.");
+        }
+
         if (settings.UsesEmbeddedProvider && environment.IsProduction())
         {
             throw new InvalidOperationException(
@@ -35,6 +46,11 @@ public static class AuthSetup
 
         var relaxed = environment.IsDevelopment();
         builder.Services.AddSingleton(settings);
+        var sessions = builder.Configuration.GetSection("Sessions").Get<SessionOptions>() ?? new SessionOptions();
+        builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection("Sessions"));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSingleton<SessionStore>();
 
         builder.Services.AddAuthentication(o =>
             {
@@ -53,8 +69,9 @@ public static class AuthSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = relaxed ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.ExpireTimeSpan = sessions.IdleTimeout;
                 o.SlidingExpiration = true;
+                SessionStore.Configure(o.Events, sessions);
                 // A signed-in user on a page not theirs gets 403 and the not-found page, not a redirect loop.
                 o.Events.OnRedirectToAccessDenied = context =>
                 {
@@ -109,7 +126,9 @@ public static class AuthSetup
             .AddJwtBearer(o =>
             {
                 o.Authority = settings.Authority;
-                o.Audience = settings.Audience ?? (settings.UsesEmbeddedProvider ? DemoClients.ApiResource : settings.ClientId);
+                // One configured API audience (never the web client id by default, which ID tokens also carry).
+                o.Audience = settings.ApiAudience;
+                o.TokenValidationParameters.ValidateAudience = true;
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = !relaxed;
                 o.TokenValidationParameters.NameClaimType = "name";
@@ -118,6 +137,7 @@ public static class AuthSetup
                 {
                     OnTokenValidated = async context =>
                     {
+                        AccessTokens.RejectIdTokens(context);
                         RoleMapping.Apply(context.Principal, settings);
                         await context.HttpContext.RequestServices.GetRequiredService<PeopleDirectory>().RecordAsync(context.Principal, context.HttpContext.RequestAborted);
                     },
@@ -131,6 +151,8 @@ public static class AuthSetup
 
         builder.Services.AddAuthorization(Policies.Register);
         builder.Services.AddCascadingAuthenticationState();
+        // Circuits re-check the session periodically (sign-out elsewhere, absolute lifetime).
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         builder.Services.AddSingleton<CustomerScopes>();
         builder.Services.AddSingleton<PeopleDirectory>();
         return builder;
@@ -140,6 +162,7 @@ public static class AuthSetup
     public static WebApplication UseComplianceAuth(this WebApplication app)
     {
         app.UseSecurityHeaders(app.Services.GetRequiredService<OidcSettings>().Authority);
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

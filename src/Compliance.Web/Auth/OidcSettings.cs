@@ -24,13 +24,28 @@ public sealed class OidcSettings
     /// <summary>Provider group (or role) name → one of the four roles; applied when a token is validated.</summary>
     public Dictionary<string, string> RoleMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The audience bearer tokens for <c>/api/v1</c> must carry; defaults to <see cref="ClientId"/> (embedded provider: <c>compliance-api</c>).</summary>
+    /// <summary>
+    /// The audience bearer tokens for <c>/api/v1</c> must carry (<c>Oidc:ApiAudience</c>); defaults to
+    /// <see cref="DefaultApiAudience"/>, the embedded provider's API resource. Never defaults to the client id:
+    /// ID tokens carry that audience too.
+    /// </summary>
+    public string ApiAudience { get; set; } = DefaultApiAudience;
+
+    /// <summary>The earlier name of <see cref="ApiAudience"/> (<c>Oidc:Audience</c>), still read when <c>Oidc:ApiAudience</c> is not set.</summary>
     public string? Audience { get; set; }
+
+    public const string DefaultApiAudience = "compliance-api";
 
     /// <summary>Extra scopes to request at sign-in (space separated), e.g. <c>groups</c> for Okta.</summary>
     public string? Scopes { get; set; }
 
     public bool UsesEmbeddedProvider => string.IsNullOrWhiteSpace(Authority);
+
+    /// <summary>
+    /// <c>Oidc:EnableEmbeddedProvider</c>: allow the embedded development provider outside Development (a demo
+    /// server); never honoured in Production. Without it, a non-Development host without an authority does not start.
+    /// </summary>
+    public bool EnableEmbeddedProvider { get; set; }
 
     public static OidcSettings From(IConfiguration configuration)
     {
@@ -44,6 +59,11 @@ public sealed class OidcSettings
         if (string.IsNullOrWhiteSpace(settings.CustomerClaim))
         {
             settings.CustomerClaim = "customer_id";
+        }
+
+        if (configuration["Oidc:ApiAudience"] is not { Length: > 0 })
+        {
+            settings.ApiAudience = string.IsNullOrWhiteSpace(settings.Audience) ? DefaultApiAudience : settings.Audience;
         }
 
         if (string.IsNullOrWhiteSpace(settings.ClientId))

@@ -12,7 +12,8 @@ namespace Compliance.Web.Auth;
 /// </summary>
 public static class SecurityHeaders
 {
-    public static string ContentSecurityPolicy(string? authority, string? importMapHash = null)
+    /// <param name="socketOrigin">The app's own WebSocket origin (<c>wss://host</c>), for browsers whose <c>'self'</c> does not cover ws(s).</param>
+    public static string ContentSecurityPolicy(string? authority, string? importMapHash = null, string? socketOrigin = null)
     {
         var formAction = "'self'";
         if (Uri.TryCreate(authority, UriKind.Absolute, out var uri))
@@ -26,7 +27,7 @@ public static class SecurityHeaders
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",
-            "connect-src 'self' ws: wss:",
+            socketOrigin is null ? "connect-src 'self'" : $"connect-src 'self' {socketOrigin}",
             "frame-ancestors 'none'",
             "base-uri 'self'",
             "object-src 'none'",
@@ -39,9 +40,10 @@ public static class SecurityHeaders
         return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
-            // Pages carry Blazor's inline import map (<ImportMap /> in App.razor): allowed by its exact hash, nothing else inline.
+            // Pages carry Blazor's inline import map (<ImportMap /> in App.razor): allowed by its exact hash, nothing else
+            // inline; and connect to this app's own WebSocket origin only (the circuit), never any ws:/wss: host.
             headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ResourceAssetCollection>() is { } assets
-                ? PagePolicies.GetValue(assets, a => ContentSecurityPolicy(authority, ImportMapHash(a)))
+                ? ContentSecurityPolicy(authority, PagePolicies.GetValue(assets, ImportMapHash), SocketOrigin(context.Request))
                 : csp;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
@@ -52,6 +54,18 @@ public static class SecurityHeaders
     }
 
     private static readonly ConditionalWeakTable<ResourceAssetCollection, string> PagePolicies = [];
+
+    /// <summary><c>wss://host[:port]</c> (<c>ws://</c> over plain http) of this request, or null for a Host header that is not a plain host name.</summary>
+    public static string? SocketOrigin(HttpRequest request)
+    {
+        var host = request.Host.Value;
+        if (string.IsNullOrEmpty(host) || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']')))
+        {
+            return null;
+        }
+
+        return (request.IsHttps ? "wss://" : "ws://") + host;
+    }
 
     /// <summary>The CSP source for the import map the <c>ImportMap</c> component renders from these assets.</summary>
     public static string ImportMapHash(ResourceAssetCollection assets) =>

@@ -1,6 +1,5 @@
 using Compliance.Data;
 using Compliance.Web.Data.DemoData;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Compliance.Web.Data;
 
@@ -8,7 +7,7 @@ public static class DataSetup
 {
     /// <summary>
     /// The database (a SQLite file by default, SQL Server when <c>Database:Provider</c> says so), a
-    /// DbContext factory for components and jobs, the shared Data Protection key ring, the health
+    /// DbContext factory for components and jobs, the shared Data Protection key ring (encrypted with a certificate), the health
     /// check, and migration plus demo data at start.
     /// </summary>
     public static WebApplicationBuilder AddComplianceData(this WebApplicationBuilder builder)
@@ -19,7 +18,7 @@ public static class DataSetup
         builder.Services.Configure<DemoDataOptions>(builder.Configuration.GetSection("DemoData"));
         // First hosted service: everything after it (key ring, jobs) finds the schema in place.
         builder.Services.AddHostedService<DatabaseStartup>();
-        builder.Services.AddDataProtection().SetApplicationName("ai-model-compliance").PersistKeysToDbContext<ComplianceDb>();
+        builder.AddKeyRing(database);
         builder.Services.AddHealthChecks().AddDbContextCheck<ComplianceDb>("database");
         return builder;
     }

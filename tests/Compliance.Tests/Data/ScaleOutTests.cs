@@ -66,6 +66,7 @@ public sealed class ScaleOutTests : IDisposable
     {
         var identity = new ClaimsIdentity([new Claim("sub", "officer"), new Claim("name", "officer"), new Claim("role", Roles.ComplianceOfficer)],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "role");
+        SessionStore.Begin(new ClaimsPrincipal(identity), DateTimeOffset.UtcNow, TimeSpan.FromHours(1)); // the session id and end the sign-in stamps
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddHours(1) },
             CookieAuthenticationDefaults.AuthenticationScheme);
         var cookies = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);

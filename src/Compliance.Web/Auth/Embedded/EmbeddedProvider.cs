@@ -18,7 +18,8 @@ namespace Compliance.Web.Auth.Embedded;
 /// <summary>
 /// The embedded development identity provider (OpenIddict server in the same process): authorization
 /// code + PKCE for the web app, client credentials for the <c>pipeline</c> client, end session.
-/// Used only when <c>Oidc:Authority</c> is empty and the environment is not Production.
+/// Used only when <c>Oidc:Authority</c> is empty, in Development, or outside Production when
+/// <c>Oidc:EnableEmbeddedProvider</c> is true.
 /// </summary>
 public static class EmbeddedProvider
 {
@@ -30,10 +31,7 @@ public static class EmbeddedProvider
     public static void Add(WebApplicationBuilder builder, OidcSettings settings)
     {
         var database = DatabaseOptions.From(builder.Configuration, builder.Environment.ContentRootPath);
-        var dataFolder = database.Provider == DatabaseProvider.Sqlite
-            ? SqliteFile.DataFolder(database.ConnectionString)
-            : Path.Combine(builder.Environment.ContentRootPath, "App_Data");
-        Directory.CreateDirectory(dataFolder);
+        var dataFolder = DataFolderCertificates.For(database, builder.Environment.ContentRootPath);
         var signing = DevelopmentCertificates.Signing(dataFolder);
 
         // The authority is this app's own address, known only once Kestrel has bound (dynamic ports in tests);
@@ -109,7 +107,7 @@ public static class EmbeddedProvider
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], (Delegate)Authorize).AllowAnonymous().DisableAntiforgery();
-        app.MapPost("/connect/token", (Delegate)Token).AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/connect/token", (Delegate)Token).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(EdgeProtection.Token);
         app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSession).AllowAnonymous().DisableAntiforgery();
     }
 

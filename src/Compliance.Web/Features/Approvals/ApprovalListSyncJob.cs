@@ -221,7 +221,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         var (list, errors) = ApprovalListReader.Read(content, format, snapshot.Name, refs);
         if (list is null)
         {
-            var shown = string.Join("\n", errors.Take(20).Select(e => e.ToString()));
+            var shown = string.Join("\n", errors.Take(20).Select(e => snapshot.Url is null ? e.ToString() : System.Text.RegularExpressions.Regex.Replace(e.ToString(), "'[^'\n]*'", "'…'"))); // a fetched body is never echoed (issue #13)
             throw new SyncFailedException($"The list is invalid ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}); nothing was changed.\n{shown}");
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Compliance.Web.Jobs.Outbound;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace Compliance.Web.Features.Approvals;
@@ -35,7 +36,10 @@ public static class ApprovalsSetup
         return builder;
     }
 
-    /// <summary>The client that fetches lists: 30 s in all, retries with back-off for transient failures (5xx, 408, 429, network).</summary>
+    /// <summary>
+    /// The client that fetches lists: behind the <see cref="OutboundGuard"/>, 30 s in all, retries with back-off for
+    /// transient failures (5xx, 408, 429, network).
+    /// </summary>
     public static IHttpClientBuilder AddApprovalListHttpClient(this IServiceCollection services, Action<HttpStandardResilienceOptions>? configure = null)
     {
         var client = services.AddHttpClient(ApprovalListSyncJob.HttpClientName, c =>
@@ -44,12 +48,16 @@ public static class ApprovalsSetup
             c.DefaultRequestHeaders.UserAgent.ParseAdd("AI-Model-Compliance-ListSync/1");
             c.DefaultRequestHeaders.Accept.ParseAdd("application/json, text/csv;q=0.9, */*;q=0.1");
         });
+        // SSRF guard: public addresses only (unless allow-listed), no redirects, https outside Development.
+        client.AddOutboundGuard();
         client.AddStandardResilienceHandler(o =>
         {
             o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
             o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
             o.Retry.MaxRetryAttempts = 3;
             o.Retry.Delay = TimeSpan.FromSeconds(1);
+            // A refused address or scheme stays refused: no retry.
+            o.Retry.ShouldHandle = args => ValueTask.FromResult(!OutboundGuard.IsRefusal(args.Outcome.Exception) && HttpClientResiliencePredicates.IsTransient(args.Outcome));
             configure?.Invoke(o);
         });
         return client;

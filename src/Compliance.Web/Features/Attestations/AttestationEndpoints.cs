@@ -1,4 +1,5 @@
 using Compliance.Web.Auth;
+using Compliance.Web.Features.Shared;
 
 namespace Compliance.Web.Features.Attestations;
 
@@ -29,7 +30,7 @@ public static class AttestationEndpoints
         }
 
         await service.RecordDownloadAsync(file.Id, http.User.ActorName(), format, ct);
-        http.Response.Headers.CacheControl = "private, no-store";
+        http.Response.SetNoStore();
         return Results.File(file.Content, file.ContentType, file.FileName);
     }
 }

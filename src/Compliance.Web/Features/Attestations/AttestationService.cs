@@ -249,9 +249,12 @@ public sealed class AttestationService(
     }
 
     /// <summary>Compares the uploaded PDF's SHA-256 with the stored one: of the code given, or of any attestation when none is.</summary>
-    public async Task<PdfVerification> VerifyPdfAsync(string? code, byte[] pdf, CancellationToken ct = default)
+    public Task<PdfVerification> VerifyPdfAsync(string? code, byte[] pdf, CancellationToken ct = default) =>
+        VerifyPdfSha256Async(code, AttestationSnapshot.Sha256(pdf), ct);
+
+    /// <summary>As <see cref="VerifyPdfAsync"/>, for a PDF whose SHA-256 (lower-case hex) the caller computed while streaming it.</summary>
+    public async Task<PdfVerification> VerifyPdfSha256Async(string? code, string sha, CancellationToken ct = default)
     {
-        var sha = AttestationSnapshot.Sha256(pdf);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!string.IsNullOrWhiteSpace(code))
         {

@@ -3,6 +3,7 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Inventory.Import;
+using Compliance.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Inventory;
@@ -18,6 +19,7 @@ public static class InventoryExport
             var name = kind.ToString().ToLowerInvariant();
             group.MapGet($"/{name}.csv", async (IDbContextFactory<ComplianceDb> f, HttpContext http) =>
             {
+                http.Response.SetNoStore();
                 http.Response.ContentType = "text/csv; charset=utf-8";
                 http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-{DateTime.UtcNow:yyyyMMdd}.csv\"";
                 await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
@@ -34,6 +36,7 @@ public static class InventoryExport
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {id}.");
             }
 
+            http.Response.SetNoStore();
             http.Response.ContentType = "application/vnd.cyclonedx+json; version=1.6";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"ai-bom{(customer is null ? "" : $"-customer-{customer}")}-{DateTime.UtcNow:yyyyMMdd}.cdx.json\"";
             await CycloneDx.CycloneDxExport.WriteAsync(db, http.Response.Body, customer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
@@ -50,7 +53,7 @@ public static class InventoryExport
     public static async Task WriteCsvAsync(ComplianceDb db, ImportKind kind, TextWriter writer, CancellationToken ct = default)
     {
         await writer.WriteLineAsync(string.Join(",", CsvImporter.Columns[kind]));
-        Task Write(params string[] fields) => writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Quote)));
+        Task Write(params string[] fields) => writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Cell)));
         switch (kind)
         {
             case ImportKind.Models:

@@ -66,7 +66,7 @@ public sealed class ApprovalsPageTests : ComponentTest
         page.WaitForAssertion(() => Assert.Contains("Every Anthropic model", page.Markup), TimeSpan.FromSeconds(10));
         Assert.Contains("In effect", page.Markup);
         Assert.Contains("Restrict a model or vendor", page.Markup);
-        Assert.Contains(">Lift<", page.Markup);
+        Assert.Contains(">Request lift<", page.Markup);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
         await _database.SeedDemoAsync();
         _server = await ListServer.StartAsync();
         var services = new ServiceCollection().AddLogging();
+        SourceServices.AllowLoopbackLists(services);
         services.AddApprovalListHttpClient(o => o.Retry.Delay = TimeSpan.FromMilliseconds(20));
         _services = services.BuildServiceProvider();
         _events.Changed += _changes.Add;
@@ -210,9 +211,9 @@ public sealed class ApprovalListSyncJobTests : IAsyncLifetime
     {
         { """{ "schemaVersion": 1, "approvals": [ { "key": "A-1", """, "not valid JSON" },
         { """{ "schemaVersion": 2, "approvals": [] }""", "schemaVersion 2 is not supported" },
-        { "UNKNOWN_MODEL", "approval 'A-9'" },
+        { "UNKNOWN_MODEL", "(approvals[1]) names model" },
         { "DUPLICATE_KEY", "repeats the key" },
-        { "BAD_LEVEL", "'IL3', which is not an impact level" },
+        { "BAD_LEVEL", "which is not an impact level" },
     };
 
     [Theory]

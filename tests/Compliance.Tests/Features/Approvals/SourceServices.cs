@@ -1,5 +1,6 @@
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Features.Approvals;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.Tests.Features.Approvals;
@@ -11,6 +12,7 @@ internal static class SourceServices
         where TScheduler : class, IApprovalListScheduler
     {
         var services = new ServiceCollection().AddLogging();
+        AllowLoopbackLists(services);
         services.AddSingleton(database.Factory);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
@@ -21,4 +23,9 @@ internal static class SourceServices
         services.AddSingleton<ApprovalListSourceService>();
         return services.BuildServiceProvider();
     }
+
+    /// <summary>The test list servers run on loopback: allow-listed as an operator would an internal list host (plain http: a test, not Production).</summary>
+    public static IServiceCollection AllowLoopbackLists(IServiceCollection services) =>
+        services.Configure<Compliance.Web.Jobs.Outbound.OutboundOptions>(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = "127.0.0.1", ["Outbound:RequireHttps"] = "false" }).Build().GetSection("Outbound"));
 }

@@ -1,3 +1,4 @@
+using Compliance.Web.Jobs.Outbound;
 using Hangfire;
 
 namespace Compliance.Web.Features.Checks.Notifications;
@@ -8,7 +9,8 @@ public static class NotificationsSetup
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection("Notifications"));
-        builder.Services.AddHttpClient<WebhookDelivery>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        // Webhook URLs come from configuration, but a receiver may redirect: same SSRF guard as list sources.
+        builder.Services.AddHttpClient<WebhookDelivery>(http => http.Timeout = TimeSpan.FromSeconds(30)).AddOutboundGuard();
         builder.Services.AddSingleton<INotificationPublisher, HangfireNotificationPublisher>();
         builder.Services.AddSingleton<INotificationLedger>(sp => new HangfireNotificationLedger(sp.GetRequiredService<JobStorage>()));
         builder.Services.AddSingleton<CheckNotifier>();

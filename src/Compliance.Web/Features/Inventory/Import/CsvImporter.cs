@@ -305,7 +305,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         public void Fail(string field, string message) => errors.Add(new ImportError(file, row.Number, field, message));
 
         public string Text(string column) =>
-            index.TryGetValue(column, out var i) && i < row.Fields.Length ? row.Fields[i].Trim() : "";
+            index.TryGetValue(column, out var i) && i < row.Fields.Length ? Csv.Restore(row.Fields[i]).Trim() : "";
 
         public string? Required(string column)
         {

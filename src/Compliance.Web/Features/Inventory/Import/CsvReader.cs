@@ -89,4 +89,41 @@ public static class Csv
     /// <summary>Quotes a value for writing when it holds a comma, quote or line break.</summary>
     public static string Quote(string? value) =>
         value is null ? "" : value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
+    /// <summary>
+    /// The one way the product writes a CSV cell: formula-neutralised (<see cref="Neutralise"/>), then quoted; a
+    /// neutralised cell is always quoted (OWASP's CSV injection rule).
+    /// </summary>
+    public static string Cell(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+
+        var safe = Neutralise(value);
+        return ReferenceEquals(safe, value) ? Quote(value) : "\"" + safe.Replace("\"", "\"\"") + "\"";
+    }
+
+    /// <summary>
+    /// A cell a spreadsheet would read as a formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or carriage return
+    /// first) gets a leading apostrophe, so it shows as text. A value that already starts with apostrophes in front of
+    /// such a character gets one more, so <see cref="Restore"/> undoes exactly this and nothing else: an export imports
+    /// back unchanged. Returns the same instance when nothing was needed.
+    /// </summary>
+    public static string Neutralise(string value) => NeedsGuard(value) ? "'" + value : value;
+
+    /// <summary>The inverse of <see cref="Neutralise"/>, applied by the importer to every field.</summary>
+    public static string Restore(string value) => value.Length > 1 && value[0] == '\'' && NeedsGuard(value.AsSpan(1)) ? value[1..] : value;
+
+    private static bool NeedsGuard(ReadOnlySpan<char> value)
+    {
+        var i = 0;
+        while (i < value.Length && value[i] == '\'')
+        {
+            i++;
+        }
+
+        return i < value.Length && value[i] is '=' or '+' or '-' or '@' or '\t' or '\r';
+    }
 }
