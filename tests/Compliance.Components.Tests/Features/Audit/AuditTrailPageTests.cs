@@ -22,6 +22,7 @@ public sealed class AuditTrailPageTests : ComponentTest
         await new CheckRunner(Database.Factory, Options.Create(new CheckOptions()), TimeProvider.System, NullLogger<CheckRunner>.Instance)
             .RunAsync(CheckTrigger.Manual, CancellationToken.None);
         Context.Services.AddSingleton(Verifier());
+        Context.Services.AddSingleton(new Compliance.Web.Auth.AuditDriftLimiter(new Compliance.Web.Auth.RateLimitOptions()));
 
         RenderProviders();
         var page = Context.Render<AuditTrailPage>();
