@@ -12,7 +12,7 @@ public static class AuthEndpoints
     {
         var account = app.MapGroup("/account").AllowAnonymous();
         account.MapGet("/login", (string? returnUrl) =>
-            Results.Challenge(new AuthenticationProperties { RedirectUri = IsLocal(returnUrl) ? returnUrl : "/" }, [OpenIdConnectDefaults.AuthenticationScheme]));
+            Results.Challenge(new AuthenticationProperties { RedirectUri = ReturnUrls.IsLocal(returnUrl) ? returnUrl : "/" }, [OpenIdConnectDefaults.AuthenticationScheme]));
 
         // Ends the app's session (server-side too: the cookie is dead even if replayed, other tabs' circuits end at
         // their next revalidation) and the provider's session (end-session endpoint), then returns home. A POST with
@@ -49,7 +49,4 @@ public static class AuthEndpoints
             .RequireAuthorization(Policies.Api)
             .WithName("GetCurrentPrincipal");
     }
-
-    // Only paths on this site that browsers also read as such: never an absolute or protocol-relative URL (open redirect).
-    internal static bool IsLocal(string? url) => ReturnUrls.IsLocal(url);
 }

@@ -69,9 +69,10 @@ public sealed class PeopleDirectory(IDbContextFactory<ComplianceDb> factory, ILo
 
     /// <summary>"Adam Admin (admin)": the name beside the subject, or the subject alone when no name is known or they are the same.</summary>
     public static string Label(string? subject, IReadOnlyDictionary<string, string> names) =>
-        subject is null ? "—"
-        : names.TryGetValue(subject, out var name) && name != subject ? $"{name} ({subject})"
-        : subject;
+        subject is null ? "—" : Label(subject, names.GetValueOrDefault(subject));
+
+    /// <summary>The same label from a display name already at hand (an audit event's <c>UserName</c>).</summary>
+    public static string Label(string subject, string? name) => name is not null && name != subject ? $"{name} ({subject})" : subject;
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

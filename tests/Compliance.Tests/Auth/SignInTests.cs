@@ -105,5 +105,5 @@ public sealed class SignInTests : IClassFixture<KestrelAppFactory>
     [InlineData("/\\evil.example/", false)]
     [InlineData("", false)]
     public void Sign_in_returns_only_to_paths_on_this_site(string returnUrl, bool accepted) =>
-        Assert.Equal(accepted, Compliance.Web.Auth.AuthEndpoints.IsLocal(returnUrl));
+        Assert.Equal(accepted, Compliance.Web.Auth.ReturnUrls.IsLocal(returnUrl));
 }

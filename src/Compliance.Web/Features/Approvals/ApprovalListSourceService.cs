@@ -320,7 +320,10 @@ public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> fa
 
     private static SourceConfig ConfigOf(ApprovalListSourceInput input, bool newFile) =>
         new(input.Name.Trim(), input.Format, string.IsNullOrWhiteSpace(input.Url) ? null : input.Url.Trim(), input.Schedule.Trim(), input.Enabled,
-            string.IsNullOrWhiteSpace(input.PinnedSha256) ? null : input.PinnedSha256.Trim().ToLowerInvariant(), newFile);
+            Pin(input.PinnedSha256), newFile);
+
+    /// <summary>A pin as stored and compared: lower-case hex, or none.</summary>
+    private static string? Pin(string? sha256) => string.IsNullOrWhiteSpace(sha256) ? null : sha256.Trim().ToLowerInvariant();
 
     private static SourceConfig ConfigOf(ApprovalListSource source) =>
         new(source.Name, source.Format, source.Url, source.Schedule, source.Enabled, source.PinnedSha256, false);
@@ -342,7 +345,7 @@ public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> fa
         source.Format = input.Format;
         source.Schedule = input.Schedule.Trim();
         source.Enabled = input.Enabled;
-        source.PinnedSha256 = string.IsNullOrWhiteSpace(input.PinnedSha256) ? null : input.PinnedSha256.Trim().ToLowerInvariant();
+        source.PinnedSha256 = Pin(input.PinnedSha256);
         if (!string.IsNullOrWhiteSpace(input.Url))
         {
             source.Url = input.Url.Trim();
@@ -411,9 +414,9 @@ public sealed class ApprovalListSourceService(IDbContextFactory<ComplianceDb> fa
         {
             errors.Add(new FieldError("schedule", "Enter a cron expression of five fields (minute hour day month weekday), e.g. 0 * * * * for hourly."));
         }
-        else if (ShortestInterval(input.Schedule) < MinimumInterval)
+        else if (ShortestInterval(input.Schedule) is var interval && interval < MinimumInterval)
         {
-            errors.Add(new FieldError("schedule", $"Sync at most every {MinimumInterval.TotalMinutes:0} minutes (this schedule fires {ShortestInterval(input.Schedule).TotalMinutes:0.#} minute(s) apart), e.g. */15 * * * *."));
+            errors.Add(new FieldError("schedule", $"Sync at most every {MinimumInterval.TotalMinutes:0} minutes (this schedule fires {interval.TotalMinutes:0.#} minute(s) apart), e.g. */15 * * * *."));
         }
 
         if (!string.IsNullOrWhiteSpace(input.PinnedSha256) && !IsSha256(input.PinnedSha256.Trim()))

@@ -85,7 +85,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
                 return await RecordUnchangedAsync(sourceId, started, sha, etag ?? source.ETag, "The content has the same SHA-256 as the last applied list.", ct);
             }
 
-            return await ApplyAsync(source, content!, sha, etag, started, accept: null, ct);
+            return await ApplyAsync(source, source.Format, content!, sha, etag, started, accept: null, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -208,9 +208,6 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
 
     /// <summary>Who accepts which revision: the apply then includes widening entries, attributed to them.</summary>
     private sealed record Acceptance(long RevisionId, string Decider, string? Reason);
-
-    private async Task<ApprovalListSync> ApplyAsync(ApprovalListSource snapshot, byte[] content, string sha, string? etag, DateTime started, Acceptance? accept, CancellationToken ct)
-        => await ApplyAsync(snapshot, snapshot.Format, content, sha, etag, started, accept, ct);
 
     private async Task<ApprovalListSync> ApplyAsync(ApprovalListSource snapshot, ApprovalListFormat format, byte[] content, string sha, string? etag, DateTime started, Acceptance? accept, CancellationToken ct)
     {

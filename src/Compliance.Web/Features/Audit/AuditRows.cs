@@ -1,5 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Audit;
@@ -14,7 +15,7 @@ public sealed class AuditRow
     /// <summary>Their display name at the time, shown beside the subject.</summary>
     public string? UserName { get; init; }
 
-    public string Who => UserName is { } name && name != User ? $"{name} ({User})" : User;
+    public string Who => PeopleDirectory.Label(User, UserName);
     public AuditAction Action { get; init; }
     public string Entity { get; init; } = "";
     public string EntityKey { get; init; } = "";
