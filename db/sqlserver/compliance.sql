@@ -1053,3 +1053,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129084237_SyncRevisionLink'
+)
+BEGIN
+    CREATE INDEX [IX_ApprovalListSyncs_RevisionId] ON [ApprovalListSyncs] ([RevisionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129084237_SyncRevisionLink'
+)
+BEGIN
+    ALTER TABLE [ApprovalListSyncs] ADD CONSTRAINT [FK_ApprovalListSyncs_ApprovalListRevisions_RevisionId] FOREIGN KEY ([RevisionId]) REFERENCES [ApprovalListRevisions] ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129084237_SyncRevisionLink'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129084237_SyncRevisionLink', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -319,6 +319,8 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RevisionId");
+
                     b.HasIndex("SourceId", "StartedAt");
 
                     b.ToTable("ApprovalListSyncs");
@@ -1192,11 +1194,18 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("Compliance.Domain.ApprovalListSync", b =>
                 {
+                    b.HasOne("Compliance.Domain.ApprovalListRevision", "Revision")
+                        .WithMany()
+                        .HasForeignKey("RevisionId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("Compliance.Domain.ApprovalListSource", null)
                         .WithMany()
                         .HasForeignKey("SourceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Revision");
                 });
 
             modelBuilder.Entity("Compliance.Domain.Attestation", b =>

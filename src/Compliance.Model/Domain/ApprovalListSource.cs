@@ -148,4 +148,6 @@ public class ApprovalListSync
 
     /// <summary>The revision this sync staged for a second administrator (its widening entries), if any.</summary>
     public long? RevisionId { get; set; }
+
+    public ApprovalListRevision? Revision { get; set; }
 }

@@ -51,6 +51,8 @@ public sealed class ApprovalListSyncConfiguration : IEntityTypeConfiguration<App
         b.Property(s => s.Diff).HasMaxLength(int.MaxValue);
         b.Property(s => s.Error).HasMaxLength(4000);
         b.HasOne<ApprovalListSource>().WithMany().HasForeignKey(s => s.SourceId).OnDelete(DeleteBehavior.Cascade);
+        // Not cascading: the source already cascades to both (one path per row on SQL Server).
+        b.HasOne(s => s.Revision).WithMany().HasForeignKey(s => s.RevisionId).OnDelete(DeleteBehavior.NoAction);
         b.HasIndex(s => new { s.SourceId, s.StartedAt });
     }
 }

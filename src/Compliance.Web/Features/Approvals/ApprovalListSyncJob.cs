@@ -375,6 +375,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         {
             SourceId = source.Id, StartedAt = started, FinishedAt = clock.GetUtcNow().UtcDateTime, Status = SyncStatus.Succeeded, ContentSha256 = sha,
             Added = diff.Added.Count, Changed = diff.Changed.Count, Removed = diff.Removed.Count, Diff = JsonSerializer.Serialize(diff, SyncDiff.Json),
+            Revision = revision,
         };
         db.ApprovalListSyncs.Add(sync);
         source.ETag = etag;
@@ -388,11 +389,6 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
               + (revision is null ? "" : $"; {staged.Added.Count + staged.Changed.Count + staged.Removed.Count} widening change(s) staged for a second administrator");
         // One SaveChanges: one transaction for every entry, the sync row, the revision, the source and their audit events.
         await db.As(accept?.Decider ?? ActorFor(source.Name), what).SaveChangesAsync(ct);
-        if (revision is not null)
-        {
-            sync.RevisionId = revision.Id;
-            await db.As(ActorFor(source.Name), $"Staged as revision {revision.Id}").SaveChangesAsync(ct);
-        }
 
         log.LogInformation("Synced approval list {Source}: {Added} added, {Changed} changed, {Removed} removed, {Staged} staged",
             source.Name, sync.Added, sync.Changed, sync.Removed, staged.Added.Count + staged.Changed.Count + staged.Removed.Count);
