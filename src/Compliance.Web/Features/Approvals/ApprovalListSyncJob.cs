@@ -178,9 +178,10 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
     /// <summary>
     /// Accepts or rejects a staged revision's content as the second administrator <paramref name="decider"/>:
     /// accepting applies the list exactly as it was fetched (every entry, widening ones included), with the
-    /// decider as the approver of what it puts in force. The caller has checked role and four-eyes.
+    /// decider as the approver of what it puts in force. Internal: no role or four-eyes check of its own, so only
+    /// <see cref="ApprovalListSourceService.DecideRevisionAsync"/> (which makes them) and tests reach it.
     /// </summary>
-    public async Task<Inventory.Outcome<ApprovalListSync>> ApplyRevisionAsync(ApprovalListRevision revision, string decider, string? reason, CancellationToken ct)
+    internal async Task<Inventory.Outcome<ApprovalListSync>> ApplyRevisionAsync(ApprovalListRevision revision, string decider, string? reason, CancellationToken ct)
     {
         var started = clock.GetUtcNow().UtcDateTime;
         ApprovalListSource source;

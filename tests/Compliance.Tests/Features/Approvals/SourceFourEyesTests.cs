@@ -369,4 +369,18 @@ public sealed class SourceFourEyesTests : IAsyncLifetime
         Assert.Equal("decider", Assert.Single((await approvals.DecideAsync(mixed, requestedId, Decision.Approve, null, 0)).Errors).Field);
         Assert.Equal(SourceReview.Requested, (await Source(created.Id)).Review);
     }
+
+    [Fact]
+    public async Task A_source_approved_by_a_direct_database_edit_is_reported_by_the_comparison_with_the_trail()
+    {
+        var created = (await _sources.CreateAsync(People.Admin, Input())).Value!;
+        await using var db = _database.Create();
+        Assert.DoesNotContain(await Compliance.Data.Audit.AuditTrail.FindDriftAsync(db), d => d.Entity == nameof(ApprovalListSource));
+
+        await db.Database.ExecuteSqlRawAsync("UPDATE ApprovalListSources SET Review = 1, ReviewedBy = 'admin2' WHERE Id = {0}", created.Id);
+
+        var drift = Assert.Single(await Compliance.Data.Audit.AuditTrail.FindDriftAsync(db), d => d.Entity == nameof(ApprovalListSource));
+        Assert.Equal(created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), drift.Key);
+        Assert.Contains("Review", drift.Why);
+    }
 }
