@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,7 +18,11 @@ public sealed class FindingChanges
     /// <summary>The audit event's <see cref="AuditEvent.Entity"/> (plural: a set of Finding rows, not one).</summary>
     public const string Entity = "Findings";
 
-    private const int Version = 1;
+    /// <summary>The layout and digest <see cref="Encode"/> writes (<see cref="FindingDigest"/>).</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The version the event was written in: decoding an older event keeps its digest rule.</summary>
+    public int Version { get; init; } = CurrentVersion;
 
     /// <summary>The LastSeen the run stamped on active findings it did not otherwise change.</summary>
     public required DateTime SeenAt { get; init; }
@@ -78,134 +81,55 @@ public sealed class FindingChanges
     }
 
     /// <summary>
-    /// SHA-256 over the stamp and the rows sorted by id, one canonical line each, and their count: the same bytes
-    /// whatever order the writer collected them in.
+    /// SHA-256 over the rows sorted by id, one canonical line each, and the stamp with their count: the same bytes
+    /// whatever order the writer collected them in. Events of version 1 hashed the count and stamp first.
     /// </summary>
     public string Digest()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var sb = new StringBuilder(256);
-        sb.Append(CultureInfo.InvariantCulture, $"count={Rows.Count}\nseenAt={Time(SeenAt)}\nrun={CheckRunId}\nseen=");
-        if (Seen is null)
+        if (Version == 1)
         {
-            sb.Append('*');
-        }
-        else
-        {
-            foreach (var id in Seen.Order())
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"{id},");
-            }
+            return DigestVersion1();
         }
 
-        sb.Append('\n');
-        Feed(hash, sb);
+        using var digest = new FindingDigest();
         foreach (var r in Rows.OrderBy(r => r.Id))
         {
-            sb.Append(CultureInfo.InvariantCulture,
-                $"{r.Id}|{r.BindingId}|{(int)r.Rule}|{(int)r.Severity}|{(int)r.Status}|{Time(r.FirstSeen)}|{Time(r.LastSeen)}|{(r.ResolvedAt is { } d ? Time(d) : "")}|{r.RestrictionId}|{r.ApprovalId}|{r.LastCheckRunId}|{r.Detail}\n");
-            Feed(hash, sb);
+            digest.Add(r);
+        }
+
+        return digest.Finish(SeenAt, CheckRunId, Seen);
+    }
+
+    private string DigestVersion1()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sb = new StringBuilder(256);
+        FindingDigest.AppendStamp(sb, Rows.Count, SeenAt, CheckRunId, Seen);
+        FindingDigest.Feed(hash, sb);
+        foreach (var r in Rows.OrderBy(r => r.Id))
+        {
+            FindingDigest.AppendRow(sb, r);
+            FindingDigest.Feed(hash, sb);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static void Feed(IncrementalHash hash, StringBuilder sb)
-    {
-        foreach (var chunk in sb.GetChunks())
-        {
-            var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chunk.Length));
-            var n = Encoding.UTF8.GetBytes(chunk.Span, bytes);
-            hash.AppendData(bytes, 0, n);
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
-
-        sb.Clear();
-    }
-
-    private static string Time(DateTime d) => d.Ticks.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>
-    /// The event's After: <c>{"v","count","digest","seenAt","run","seen","texts","rows"}</c>. A row is an array of numbers:
+    /// The event's After: <c>{"v","rows","count","digest","seenAt","run","seen","texts"}</c>. A row is an array of numbers:
     /// id, binding, rule, severity, status, first seen, last seen, resolved at, detail, restriction, approval, run —
     /// times as ticks, the detail as an index into <c>texts</c> (a run shares a few hundred explanations among
-    /// its rows), absent values as null.
+    /// its rows), absent values as null. Rows are in id order; <see cref="FindingChangesEncoder"/> writes it.
     /// </summary>
     public string Encode()
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + (Rows.Count * 48));
-        using (var w = new Utf8JsonWriter(buffer))
+        using var encoder = new FindingChangesEncoder(SeenAt, CheckRunId, Seen);
+        foreach (var r in Rows.OrderBy(r => r.Id))
         {
-            var texts = new Dictionary<string, int>(StringComparer.Ordinal);
-            w.WriteStartObject();
-            w.WriteNumber("v", Version);
-            w.WriteNumber("count", Rows.Count);
-            w.WriteString("digest", Digest());
-            w.WriteNumber("seenAt", SeenAt.Ticks);
-            if (CheckRunId is { } run)
-            {
-                w.WriteNumber("run", run);
-            }
-
-            if (Seen is not null)
-            {
-                w.WriteStartArray("seen");
-                foreach (var id in Seen)
-                {
-                    w.WriteNumberValue(id);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteStartArray("rows");
-            foreach (var r in Rows)
-            {
-                if (!texts.TryGetValue(r.Detail, out var detail))
-                {
-                    texts[r.Detail] = detail = texts.Count;
-                }
-
-                w.WriteStartArray();
-                w.WriteNumberValue(r.Id);
-                w.WriteNumberValue(r.BindingId);
-                w.WriteNumberValue((int)r.Rule);
-                w.WriteNumberValue((int)r.Severity);
-                w.WriteNumberValue((int)r.Status);
-                w.WriteNumberValue(r.FirstSeen.Ticks);
-                w.WriteNumberValue(r.LastSeen.Ticks);
-                Nullable(w, r.ResolvedAt?.Ticks);
-                w.WriteNumberValue(detail);
-                Nullable(w, r.RestrictionId);
-                Nullable(w, r.ApprovalId);
-                Nullable(w, r.LastCheckRunId);
-                w.WriteEndArray();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("texts");
-            foreach (var text in texts.Keys)
-            {
-                w.WriteStringValue(text);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
+            encoder.Add(r);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void Nullable(Utf8JsonWriter w, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumberValue(v);
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+        return encoder.Finish();
     }
 
     /// <summary>Reads an event's After back, with the count and digest it claims (verification compares them with <see cref="Digest"/>).</summary>
@@ -236,6 +160,7 @@ public sealed class FindingChanges
 
         var changes = new FindingChanges
         {
+            Version = root.GetProperty("v").GetInt32(),
             SeenAt = Utc(root.GetProperty("seenAt").GetInt64()),
             CheckRunId = root.TryGetProperty("run", out var run) ? run.GetInt32() : null,
             Seen = root.TryGetProperty("seen", out var seen) ? [.. seen.EnumerateArray().Select(s => s.GetInt64())] : null,

@@ -69,46 +69,51 @@ internal sealed class FindingChangeLog
         DbConnection connection, DbTransaction tx, DateTime seenAt, int? checkRunId, IReadOnlyList<long>? seen, string key, string reason, CancellationToken ct,
         (string Condition, (string Name, object? Value)[] Parameters)? scope = null)
     {
-        var changes = new FindingChanges { SeenAt = seenAt, CheckRunId = checkRunId, Seen = seen, Rows = ReadRows(connection, tx, scope, ct) };
+        using var changes = new FindingChangesEncoder(seenAt, checkRunId, seen);
+        ReadRows(connection, tx, scope, changes, ct);
         return changes.IsEmpty
             ? null
-            : AuditTrail.AppendEvent(connection, tx, CheckRunner.Actor, AuditAction.Update, FindingChanges.Entity, key, changes.Encode(), reason);
+            : AuditTrail.AppendEvent(connection, tx, CheckRunner.Actor, AuditAction.Update, FindingChanges.Entity, key, changes.Finish(), reason);
     }
 
-    private List<Finding> ReadRows(DbConnection connection, DbTransaction tx, (string Condition, (string Name, object? Value)[] Parameters)? scope, CancellationToken ct)
+    /// <summary>Streams the changed rows, in id order, into the event: one row object reused, nothing kept per row.</summary>
+    private void ReadRows(
+        DbConnection connection, DbTransaction tx, (string Condition, (string Name, object? Value)[] Parameters)? scope, FindingChangesEncoder changes, CancellationToken ct)
     {
-        var rows = new List<Finding>(_keys.Count);
         if (_keys.Count == 0)
         {
-            return rows;
+            return;
         }
 
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         if (scope is not null || _keys.Count > PointReadLimit)
         {
-            cmd.CommandText = $"SELECT {Columns} FROM \"Findings\"" + (scope is { } s ? " WHERE " + s.Condition : "");
+            cmd.CommandText = $"SELECT {Columns} FROM \"Findings\"" + (scope is { } s ? " WHERE " + s.Condition : "") + " ORDER BY \"Id\"";
             foreach (var (name, value) in scope?.Parameters ?? [])
             {
                 CheckStore.Add(cmd, name, value);
             }
 
+            var row = new Finding();
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
                 if (_keys.Contains(Key(r.GetInt32(1), r.GetInt32(2))))
                 {
-                    rows.Add(Read(r));
+                    changes.Add(Read(r, row));
                 }
             }
 
-            return rows;
+            return;
         }
 
+        // A few rows: read each by its key, then hand them over in id order.
         cmd.CommandText = $"SELECT {Columns} FROM \"Findings\" WHERE \"BindingId\" = @binding AND \"Rule\" = @rule";
         var binding = CheckStore.Add(cmd, "@binding", 0);
         var rule = CheckStore.Add(cmd, "@rule", 0);
         cmd.Prepare();
+        var rows = new List<Finding>(_keys.Count);
         foreach (var key in _keys)
         {
             ct.ThrowIfCancellationRequested();
@@ -117,28 +122,32 @@ internal sealed class FindingChangeLog
             using var r = cmd.ExecuteReader();
             if (r.Read())
             {
-                rows.Add(Read(r));
+                rows.Add(Read(r, new Finding()));
             }
         }
 
-        return rows;
+        foreach (var row in rows.OrderBy(f => f.Id))
+        {
+            changes.Add(row);
+        }
     }
 
-    private static Finding Read(DbDataReader r) => new()
+    private static Finding Read(DbDataReader r, Finding into)
     {
-        Id = r.GetInt64(0),
-        BindingId = r.GetInt32(1),
-        Rule = (FindingRule)r.GetInt32(2),
-        Severity = (Severity)r.GetInt32(3),
-        Status = (FindingStatus)r.GetInt32(4),
-        FirstSeen = Utc(r.GetDateTime(5)),
-        LastSeen = Utc(r.GetDateTime(6)),
-        ResolvedAt = r.IsDBNull(7) ? null : Utc(r.GetDateTime(7)),
-        Detail = r.GetString(8),
-        RestrictionId = r.IsDBNull(9) ? null : r.GetInt32(9),
-        ApprovalId = r.IsDBNull(10) ? null : r.GetInt32(10),
-        LastCheckRunId = r.IsDBNull(11) ? null : r.GetInt32(11),
-    };
+        into.Id = r.GetInt64(0);
+        into.BindingId = r.GetInt32(1);
+        into.Rule = (FindingRule)r.GetInt32(2);
+        into.Severity = (Severity)r.GetInt32(3);
+        into.Status = (FindingStatus)r.GetInt32(4);
+        into.FirstSeen = Utc(r.GetDateTime(5));
+        into.LastSeen = Utc(r.GetDateTime(6));
+        into.ResolvedAt = r.IsDBNull(7) ? null : Utc(r.GetDateTime(7));
+        into.Detail = r.GetString(8);
+        into.RestrictionId = r.IsDBNull(9) ? null : r.GetInt32(9);
+        into.ApprovalId = r.IsDBNull(10) ? null : r.GetInt32(10);
+        into.LastCheckRunId = r.IsDBNull(11) ? null : r.GetInt32(11);
+        return into;
+    }
 
     private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
 
