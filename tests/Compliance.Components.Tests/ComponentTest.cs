@@ -46,7 +46,7 @@ public abstract class ComponentTest : IAsyncLifetime
         auth.SetAuthorized("officer");
         auth.SetRoles(Roles.ComplianceOfficer);  // SetRoles resets the claims: set them after
         auth.SetClaims(new System.Security.Claims.Claim("sub", "officer"));
-        auth.SetPolicies(Policies.Staff, Policies.Officer);
+        auth.SetPolicies(Policies.AnyRole, Policies.Staff, Policies.Officer);
     }
 
     /// <summary>Renders a page inside the providers a MudBlazor layout would give it.</summary>
