@@ -51,6 +51,9 @@ public static class ApprovalListReader
     public const int SchemaVersion = 1;
     private const int MaxErrors = 50;
 
+    /// <summary>The schema's and the tables' limit on conditions, justifications and reasons.</summary>
+    private const int MaxText = 2000;
+
     private static readonly string[] ApprovalFields =
         ["key", "hostModelId", "hosting", "region", "maxImpactLevel", "dataCategories", "usages", "sectors", "customers", "validFrom", "validUntil", "conditions", "justification"];
 
@@ -77,6 +80,12 @@ public static class ApprovalListReader
         public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<string>> Lists { get; } = new(StringComparer.Ordinal);
         public string Label => Values.TryGetValue("key", out var k) && k.Length > 0 ? $"{Kind} '{k}'" : $"{Kind} at {Where}";
+
+        /// <summary>Not an object: nothing more to say about it.</summary>
+        public bool Broken { get; set; }
+
+        /// <summary>Fields already reported for their shape, so their meaning is not reported on top.</summary>
+        public HashSet<string> ShapeErrors { get; } = new(StringComparer.Ordinal);
     }
 
     public static (ApprovalList? List, IReadOnlyList<ImportError> Errors) Read(byte[] content, ApprovalListFormat format, string listName, ListReferenceData refs)
@@ -100,7 +109,7 @@ public static class ApprovalListReader
         var approvals = new List<ApprovalListEntry>();
         var restrictions = new List<RestrictionListEntry>();
         var seen = new Dictionary<(string, string), string>();
-        foreach (var entry in raw)
+        foreach (var entry in raw.Where(e => !e.Broken))
         {
             var before = errors.Count;
             var key = Text(entry, "key");
@@ -115,6 +124,14 @@ public static class ApprovalListReader
             else if (!seen.TryAdd((entry.Kind, key), entry.Where))
             {
                 Add(errors, listName, entry, "key", $"repeats the key of the {entry.Kind} at {seen[(entry.Kind, key)]}: keys must be unique.");
+            }
+
+            foreach (var field in (string[])["conditions", "justification", "reason"])
+            {
+                if (Text(entry, field) is { Length: > MaxText })
+                {
+                    Add(errors, listName, entry, field, $"has a {field} longer than {MaxText} characters.");
+                }
             }
 
             if (entry.Kind == "approval")
@@ -230,65 +247,63 @@ public static class ApprovalListReader
                 throw new ImportException(new ImportError(listName, null, "schemaVersion", $"schemaVersion {v} is not supported; this app reads version {SchemaVersion}."));
             }
 
+            // The published schema finds unknown fields and wrong types; values of the wrong type are then left out
+            // below, and a field with a shape error gets no second message about its meaning.
+            var problems = ApprovalListSchema.ShapeProblems(root);
             var entries = new List<RawEntry>();
-            foreach (var p in root.EnumerateObject())
+            var byLocation = new Dictionary<string, RawEntry>(StringComparer.Ordinal);
+            foreach (var list in new[] { "approvals", "restrictions" })
             {
-                switch (p.Name)
+                if (!root.TryGetProperty(list, out var items) || items.ValueKind != JsonValueKind.Array)
                 {
-                    case "schemaVersion" or "$schema" or "publisher" or "description" or "generatedAt":
-                        break;
-                    case "approvals" or "restrictions":
-                        if (p.Value.ValueKind != JsonValueKind.Array)
+                    continue;
+                }
+
+                var kind = list == "approvals" ? "approval" : "restriction";
+                var i = 0;
+                foreach (var item in items.EnumerateArray())
+                {
+                    var entry = new RawEntry(kind, $"{list}[{i}]", null);
+                    byLocation[$"{list}/{i++}"] = entry;
+                    entries.Add(entry);
+                    foreach (var f in item.ValueKind == JsonValueKind.Object ? item.EnumerateObject() : default)
+                    {
+                        if (SetFields.Contains(f.Name) && f.Value.ValueKind == JsonValueKind.Array)
                         {
-                            errors.Add(new ImportError(listName, null, p.Name, $"'{p.Name}' must be an array of entries."));
-                            break;
+                            entry.Lists[f.Name] = [.. f.Value.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!.Trim()).Where(x => x.Length > 0)];
                         }
-
-                        var kind = p.Name == "approvals" ? "approval" : "restriction";
-                        var allowed = kind == "approval" ? ApprovalFields : RestrictionFields;
-                        var i = 0;
-                        foreach (var item in p.Value.EnumerateArray())
+                        else if (f.Value.ValueKind == JsonValueKind.String)
                         {
-                            var entry = new RawEntry(kind, $"{p.Name}[{i++}]", null);
-                            entries.Add(entry);
-                            if (item.ValueKind != JsonValueKind.Object)
-                            {
-                                errors.Add(new ImportError(listName, null, null, $"{entry.Where} must be an object."));
-                                continue;
-                            }
-
-                            foreach (var f in item.EnumerateObject())
-                            {
-                                if (!allowed.Contains(f.Name, StringComparer.Ordinal))
-                                {
-                                    Add(errors, listName, entry, f.Name, $"has an unknown field '{f.Name}'; {kind} entries have {string.Join(", ", allowed)}.");
-                                }
-                                else if (SetFields.Contains(f.Name))
-                                {
-                                    if (f.Value.ValueKind != JsonValueKind.Array || f.Value.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
-                                    {
-                                        Add(errors, listName, entry, f.Name, $"field '{f.Name}' must be an array of strings.");
-                                    }
-                                    else
-                                    {
-                                        entry.Lists[f.Name] = [.. f.Value.EnumerateArray().Select(x => x.GetString()!.Trim()).Where(x => x.Length > 0)];
-                                    }
-                                }
-                                else if (f.Value.ValueKind == JsonValueKind.String)
-                                {
-                                    entry.Values[f.Name] = f.Value.GetString()!.Trim();
-                                }
-                                else if (f.Value.ValueKind != JsonValueKind.Null)
-                                {
-                                    Add(errors, listName, entry, f.Name, $"field '{f.Name}' must be a string.");
-                                }
-                            }
+                            entry.Values[f.Name] = f.Value.GetString()!.Trim();
                         }
+                    }
+                }
+            }
 
-                        break;
-                    default:
-                        errors.Add(new ImportError(listName, null, p.Name, $"Unknown top-level field '{p.Name}'; a list has schemaVersion, approvals and restrictions."));
-                        break;
+            foreach (var (at, unknown) in problems)
+            {
+                if (at is [var top])
+                {
+                    errors.Add(new ImportError(listName, null, top, unknown
+                        ? $"Unknown top-level field '{top}'; a list has schemaVersion, approvals and restrictions."
+                        : $"'{top}' must be an array of entries."));
+                }
+                else if (at is [var list, var index, ..] && byLocation.TryGetValue($"{list}/{index}", out var entry))
+                {
+                    if (at.Length == 2)
+                    {
+                        errors.Add(new ImportError(listName, null, null, $"{entry.Where} must be an object."));
+                        entry.Broken = true;
+                    }
+                    else
+                    {
+                        var field = at[2];
+                        var allowed = entry.Kind == "approval" ? ApprovalFields : RestrictionFields;
+                        Add(errors, listName, entry, field, unknown
+                            ? $"has an unknown field '{field}'; {entry.Kind} entries have {string.Join(", ", allowed)}."
+                            : $"field '{field}' must be {(SetFields.Contains(field) ? "an array of strings" : "a string")}.");
+                        entry.ShapeErrors.Add(field);
+                    }
                 }
             }
 
@@ -383,8 +398,15 @@ public static class ApprovalListReader
         return entries;
     }
 
-    private static void Add(List<ImportError> errors, string listName, RawEntry entry, string? field, string message) =>
+    private static void Add(List<ImportError> errors, string listName, RawEntry entry, string? field, string message)
+    {
+        if (field is not null && entry.ShapeErrors.Contains(field))
+        {
+            return;
+        }
+
         errors.Add(new ImportError(listName, entry.Row, field, $"{entry.Label}{(entry.Row is null && entry.Label.Contains('\'') ? $" ({entry.Where})" : "")} {message}"));
+    }
 
     private static string? Text(RawEntry entry, string field) =>
         entry.Values.TryGetValue(field, out var v) && v.Length > 0 ? v : null;

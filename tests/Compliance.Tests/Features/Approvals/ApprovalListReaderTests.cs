@@ -76,3 +76,92 @@ public sealed class ApprovalListReaderTests : IAsyncLifetime
         Assert.Contains("several hostings (AWS Bedrock us-east-1; AWS Bedrock GovCloud us-gov-west-1); add hosting and region", errors[1].Message);
     }
 }
+
+/// <summary>The app accepts what the schema it publishes accepts: the schema checks the shape, the reader the meaning.</summary>
+public sealed class ApprovalListSchemaTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+    private ListReferenceData _refs = default!;
+
+    private const string Valid = """{ "key": "k", "hostModelId": "gpt-4o-mini", "maxImpactLevel": "IL4", "validFrom": "2026-01-01" }""";
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await _database.SeedDemoAsync();
+        await using var db = _database.Create();
+        _refs = new ListReferenceData(
+            await db.Models.Select(m => new ListReferenceData.ModelRef(m.Id, m.Provider, m.HostModelId, m.Hosting, m.Region)).ToListAsync(),
+            await db.Customers.ToDictionaryAsync(c => c.Code, c => c.Id));
+    }
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    private (ApprovalList? List, IReadOnlyList<Compliance.Web.Features.Inventory.Import.ImportError> Errors) Read(string json) =>
+        ApprovalListReader.Read(Encoding.UTF8.GetBytes(json), ApprovalListFormat.Json, "list.json", _refs);
+
+    private static Json.Schema.JsonSchema Published()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "docs", "approval-list.schema.json")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Json.Schema.JsonSchema.FromText(File.ReadAllText(Path.Combine(dir!.FullName, "docs", "approval-list.schema.json")), new Json.Schema.BuildOptions { SchemaRegistry = new Json.Schema.SchemaRegistry() });
+    }
+
+    [Fact]
+    public void A_valid_entry_is_accepted_by_the_schema_and_the_reader()
+    {
+        var json = $$"""{ "schemaVersion": 1, "approvals": [ {{Valid}} ] }""";
+
+        Assert.True(Published().Evaluate(JsonDocument.Parse(json).RootElement).IsValid);
+        Assert.Empty(Read(json).Errors);
+    }
+
+    [Fact]
+    public void A_field_of_the_wrong_type_is_named_once_for_its_shape()
+    {
+        var (list, errors) = Read("""{ "schemaVersion": 1, "approvals": [ { "key": 5, "hostModelId": "gpt-4o-mini", "maxImpactLevel": "IL4", "validFrom": "2026-01-01", "usages": "Agent" } ] }""");
+
+        Assert.Null(list);
+        Assert.Equal(["key", "usages"], errors.Select(e => e.Field));
+        Assert.Contains("approvals[0] field 'key' must be a string", errors[0].Message);
+        Assert.Contains("field 'usages' must be an array of strings", errors[1].Message);
+    }
+
+    [Fact]
+    public void Unknown_fields_and_entries_that_are_not_objects_are_refused_where_they_are()
+    {
+        var (list, errors) = Read($$"""{ "schemaVersion": 1, "owner": "x", "restrictions": [ 7 ], "approvals": [ {{Valid.Replace("\"key\": \"k\"", "\"key\": \"k\", \"colour\": { \"deep\": 1 }")}} ] }""");
+
+        Assert.Null(list);
+        Assert.Contains(errors, e => e.Field == "owner" && e.Message.Contains("Unknown top-level field 'owner'"));
+        Assert.Contains(errors, e => e.Message.Contains("restrictions[0] must be an object."));
+        Assert.Contains(errors, e => e.Field == "colour" && e.Message.Contains("approval 'k' (approvals[0]) has an unknown field 'colour'; approval entries have key, hostModelId"));
+    }
+
+    public static TheoryData<string, string> Refused => new()
+    {
+        { "a level the schema does not list", Valid.Replace("IL4", "IL3") },
+        { "a date that is not YYYY-MM-DD", Valid.Replace("2026-01-01", "01/02/2026") },
+        { "no key", Valid.Replace("\"key\": \"k\", ", "") },
+        { "an empty usage list", Valid.Replace("\"validFrom\"", "\"usages\": [], \"validFrom\"") },
+        { "an unknown sector", Valid.Replace("\"validFrom\"", "\"sectors\": [\"Space\"], \"validFrom\"") },
+        { "conditions over 2,000 characters", Valid.Replace("\"validFrom\"", $"\"conditions\": \"{new string('c', 2001)}\", \"validFrom\"") },
+        { "a justification over 2,000 characters", Valid.Replace("\"validFrom\"", $"\"justification\": \"{new string('j', 2001)}\", \"validFrom\"") },
+        { "a key over 200 characters", Valid.Replace("\"k\"", $"\"{new string('k', 201)}\"") },
+        { "a number where text belongs", Valid.Replace("\"IL4\"", "4") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void What_the_published_schema_refuses_the_reader_refuses(string what, string entry)
+    {
+        var json = $$"""{ "schemaVersion": 1, "approvals": [ {{entry}} ] }""";
+
+        Assert.False(Published().Evaluate(JsonDocument.Parse(json).RootElement).IsValid, $"the schema accepts {what}");
+        Assert.NotEmpty(Read(json).Errors);
+    }
+}
