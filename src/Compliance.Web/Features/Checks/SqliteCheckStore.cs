@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Compliance.Data;
@@ -145,17 +146,8 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
             public bool Seen;
         }
 
-        /// <summary>FNV-1a over the characters: 64 bits, stable, enough to notice a changed explanation.</summary>
-        private static ulong Hash(string text)
-        {
-            var hash = 14695981039346656037UL;
-            foreach (var c in text)
-            {
-                hash = (hash ^ c) * 1099511628211UL;
-            }
-
-            return hash;
-        }
+        /// <summary>XxHash64 over the characters: 64 bits, stable, enough to notice a changed explanation.</summary>
+        private static ulong Hash(string text) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text.AsSpan()));
 
         public Writer(ComplianceDb db, int run, DateTime at)
         {
