@@ -18,6 +18,7 @@ public static class ApprovalsSetup
         services.AddSingleton<IApprovalsChanged>(sp => sp.GetRequiredService<ApprovalEvents>());
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<RestrictionService>();
+        services.AddSingleton<BlastRadiusService>();
         services.AddSingleton<ApprovalListSourceService>();
         services.AddTransient<ApprovalListSyncJob>();
         services.AddApprovalListHttpClient();

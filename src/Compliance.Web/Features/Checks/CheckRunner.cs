@@ -134,17 +134,15 @@ public sealed class CheckRunner(
     {
         var window = options.Value.ExpiringSoonWindow;
         var (min, max) = store.BindingIdRange();
-        var readers = Math.Clamp(options.Value.ReaderCount, 1, 8);
-        var span = ((long)max - min + 1 + readers - 1) / readers;
+        var ranges = CheckStore.Ranges(min, max, Math.Clamp(options.Value.ReaderCount, 1, 8));
         using var queue = new BlockingCollection<List<FindingRow>>(boundedCapacity: 32);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var evaluated = 0;
         var compliant = 0;
 
-        var scans = Enumerable.Range(0, readers).Select(i => Task.Run(() =>
+        var scans = ranges.Select(range => Task.Run(() =>
         {
-            var from = (int)Math.Min(int.MaxValue, min + (i * span));
-            var to = (int)Math.Min(max, min + ((i + 1) * span) - 1);
+            var (from, to) = range;
             var memo = new EvaluationMemo(reference, at, window);
             var batch = new List<FindingRow>(BatchSize);
             int seen = 0, ok = 0;
@@ -216,38 +214,5 @@ public sealed class CheckRunner(
     {
         run.FinishedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
-    }
-
-    /// <summary>
-    /// Within one run the verdict depends only on (model, customer, level, categories, usage): many bindings share
-    /// one, so each distinct combination is evaluated once and its reasons (and their messages) are shared.
-    /// </summary>
-    private sealed class EvaluationMemo(ReferenceData reference, DateTime at, TimeSpan window)
-    {
-        private const int MaxEntries = 250_000;
-        private readonly Dictionary<long, Evaluation> _seen = [];
-
-        public Evaluation Evaluate(in BindingFacts facts)
-        {
-            if ((uint)facts.ModelId >= 1u << 30 || (uint)facts.CustomerId >= 1u << 22)
-            {
-                return reference.Evaluate(facts, at, window);
-            }
-
-            var key = ((long)facts.ModelId << 34) | ((long)facts.CustomerId << 12) | ((long)facts.ImpactLevel << 9)
-                | ((long)facts.DataCategories << 3) | (long)facts.Usage;
-            if (_seen.TryGetValue(key, out var known))
-            {
-                return known;
-            }
-
-            var evaluation = reference.Evaluate(facts, at, window);
-            if (_seen.Count < MaxEntries)
-            {
-                _seen[key] = evaluation;
-            }
-
-            return evaluation;
-        }
     }
 }

@@ -76,6 +76,13 @@ public static class CheckStore
         : db.Database.IsSqlite() ? new SqliteCheckStore(db)
         : throw new NotSupportedException($"No check store for the database provider {db.Database.ProviderName}.");
 
+    /// <summary>Splits the binding ids into <paramref name="readers"/> contiguous ranges, one per parallel scan.</summary>
+    public static IReadOnlyList<(int From, int To)> Ranges(int min, int max, int readers)
+    {
+        var span = ((long)max - min + 1 + readers - 1) / readers;
+        return [.. Enumerable.Range(0, readers).Select(i => ((int)Math.Min(int.MaxValue, min + (i * span)), (int)Math.Min(max, min + ((i + 1) * span) - 1)))];
+    }
+
     internal static string Clip(string detail) => detail.Length <= DetailMaxLength ? detail : detail[..(DetailMaxLength - 1)] + "…";
 
     /// <summary>Reads workloads and customers into arrays; the SQL is the same on both providers.</summary>

@@ -12,6 +12,7 @@ namespace Compliance.Web.Features.Checks;
 public sealed class ReferenceData
 {
     private readonly Entry?[] _byId;
+    private readonly List<Approval> _approvals;
 
     private sealed record Entry(Model Model, Approval[] Approvals, Restriction[] Restrictions);
 
@@ -19,7 +20,8 @@ public sealed class ReferenceData
     {
         LoadedAt = loadedAt;
         var modelList = models.ToList();
-        var counted = approvals.Where(a => a.Status is ApprovalStatus.Approved or ApprovalStatus.Expired).ToLookup(a => a.ModelId);
+        _approvals = [.. approvals.Where(a => a.Status is ApprovalStatus.Approved or ApprovalStatus.Expired)];
+        var counted = _approvals.ToLookup(a => a.ModelId);
         var restrictionList = restrictions.ToList();
         _byId = new Entry?[modelList.Count == 0 ? 1 : modelList.Max(m => m.Id) + 1];
         foreach (var m in modelList)
@@ -36,6 +38,13 @@ public sealed class ReferenceData
     public IReadOnlyList<Model> Models { get; }
 
     public IReadOnlyList<Restriction> Restrictions { get; }
+
+    /// <summary>
+    /// The same snapshot with one more restriction and without some approvals: a what-if question answered by the
+    /// same rule, with nothing written (<see cref="Approvals.BlastRadiusService"/>).
+    /// </summary>
+    public ReferenceData Assuming(Restriction? added, IReadOnlySet<int> revokedApprovals) =>
+        new(Models, _approvals.Where(a => !revokedApprovals.Contains(a.Id)), added is null ? Restrictions : [.. Restrictions, added], LoadedAt);
 
     public Model? FindModel(int id) => (uint)id < (uint)_byId.Length ? _byId[id]?.Model : null;
 
