@@ -22,6 +22,7 @@ public sealed class ApprovalsPageTests : ComponentTest
         Context.Services.AddSingleton<IApprovalsChanged, ApprovalEvents>();
         Context.Services.AddSingleton<ApprovalService>();
         Context.Services.AddSingleton<RestrictionService>();
+        Context.Services.AddSingleton<BlastRadiusService>();
         Context.Services.AddSingleton<ApprovalListSourceService>();
         Context.Services.AddSingleton<IApprovalListScheduler, InProcessApprovalListScheduler>();
         var auth = Context.AddAuthorization();
@@ -113,9 +114,13 @@ public sealed class ApprovalsPageTests : ComponentTest
 
         // Vendor and Defense are the defaults' shape: pick the vendor, give the reason; the deadline defaults to 30 days.
         var vendor = provider.FindComponent<MudSelect<string>>();
+        Assert.Contains("Choose a vendor or a model to see which bindings it would touch.", provider.Find("[data-testid=blast-radius]").TextContent);
         await provider.InvokeAsync(() => vendor.Instance.ValueChanged.InvokeAsync("Meta"));
-        provider.Find("textarea").Change("Contracting office directive: move Defense workloads off this vendor.");
-        provider.FindAll("button").Single(b => b.TextContent.Trim() == "Restrict").Click();
+        // Before pressing Restrict, the dialog says what it would touch (the service's figures are tested on their own).
+        provider.WaitForAssertion(() => Assert.Matches(@"\d+ binding\(s\) in\s+\d+ workload\(s\) of\s+\d+ customer\(s\) would become non-compliant",
+            provider.Find("[data-testid=blast-radius]").TextContent), TimeSpan.FromSeconds(20));
+        await provider.InvokeAsync(() => provider.Find("textarea").Change("Contracting office directive: move Defense workloads off this vendor."));
+        await provider.InvokeAsync(() => provider.FindAll("button").Single(b => b.TextContent.Trim() == "Restrict").Click());
 
         Restriction? saved = null;
         await provider.WaitForAssertionAsync(async () =>
