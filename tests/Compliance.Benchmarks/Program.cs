@@ -6,6 +6,7 @@ using Compliance.Web.Data.DemoData;
 //   check     check run over 1,000,000 bindings (first run, re-runs), time and peak memory
 //   recheck   re-check of one model's bindings after one approval change
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
+//   blast     blast radius (what-if) of a vendor restriction over 1,000,000 bindings
 //   pdf       attestation PDF of 1,000 and 10,000 bindings
 //   circuits  memory per connected dashboard user (Blazor circuit), Debian Chromium; only when named
 //             (--circuits=100,500,1000; --frames-per-page=50 holds that many dashboard iframes per tab, 1 = a tab each;
@@ -35,14 +36,15 @@ if (Run("grid"))
     }
 }
 
-if (Run("check") || Run("recheck") || Run("decision"))
+if (Run("check") || Run("recheck") || Run("decision") || Run("blast"))
 {
-    // One generated inventory for the three: generating 1,000,000 bindings is the slow part.
+    // One generated inventory for the four: generating 1,000,000 bindings is the slow part.
     var bindings = smoke ? 5_000 : 1_000_000;
     await using var bench = await BenchDatabase.GenerateAsync(InventorySize.Scaled(bindings));
     if (Run("check")) await CheckBenchmark.RunAsync(bench, bindings);
     if (Run("recheck")) await RecheckBenchmark.RunAsync(bench, bindings, smoke ? 3 : 10);
     if (Run("decision")) await DecisionBenchmark.RunAsync(bench, smoke ? 2_000 : 50_000);
+    if (Run("blast")) await BlastRadiusBenchmark.RunAsync(bench, bindings, smoke ? 2 : 5);
 }
 
 if (Run("pdf"))
