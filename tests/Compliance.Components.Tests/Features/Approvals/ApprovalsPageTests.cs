@@ -81,6 +81,31 @@ public sealed class ApprovalsPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task Revoking_an_approval_shows_what_it_would_touch_and_cancelling_changes_nothing()
+    {
+        SignInAsAdmin();
+        int approvalId;
+        await using (var db = Database.Create())
+        {
+            var used = await db.Bindings.Select(b => b.ModelId).Distinct().ToListAsync();
+            approvalId = await db.Approvals.Where(a => a.Status == ApprovalStatus.Approved && used.Contains(a.ModelId) && a.SourceId == null)
+                .OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+        }
+
+        var provider = Context.Render<MudDialogProvider>();
+        var page = Context.Render<ApprovalDetail>(p => p.Add(x => x.Id, approvalId));
+        page.WaitForAssertion(() => Assert.Contains(">Revoke<", page.Markup), TimeSpan.FromSeconds(10));
+        await page.InvokeAsync(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "Revoke").Click());
+
+        provider.WaitForAssertion(() => Assert.Matches(@"(\d+ binding\(s\) in\s+\d+ workload\(s\)|No binding that is compliant today would become non-compliant)",
+            provider.Find("[data-testid=blast-radius]").TextContent), TimeSpan.FromSeconds(20));
+        await provider.InvokeAsync(() => provider.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
+
+        await using var check = Database.Create();
+        Assert.Equal(ApprovalStatus.Approved, (await check.Approvals.SingleAsync(a => a.Id == approvalId)).Status);
+    }
+
+    [Fact]
     public async Task The_sources_page_shows_a_source_with_its_last_sync()
     {
         SignInAsAdmin();
