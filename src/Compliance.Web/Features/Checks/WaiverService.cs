@@ -17,7 +17,8 @@ public sealed class WaiverService(IDbContextFactory<ComplianceDb> factory, TimeP
 
     /// <summary>Grants a waiver; the finding is waived at once (the next check keeps it so until the waiver ends).</summary>
     /// <exception cref="UnauthorizedAccessException">The user is not a compliance officer.</exception>
-    /// <exception cref="ValidationException">No justification, an expiry not in the next year, or a finding that is gone or resolved.</exception>
+    /// <exception cref="ValidationException">No justification, an expiry not in the next year or after the transition deadline of the restriction
+    /// behind the finding, or a finding that is gone or resolved.</exception>
     public async Task<Waiver> GrantAsync(ClaimsPrincipal user, long findingId, string justification, DateTime expiresAt, CancellationToken ct)
     {
         RequireOfficer(user);
@@ -51,6 +52,16 @@ public sealed class WaiverService(IDbContextFactory<ComplianceDb> factory, TimeP
         if (finding.Status == FindingStatus.Resolved)
         {
             throw new ValidationException($"Finding #{findingId} is resolved: there is nothing to waive.");
+        }
+
+        // A waiver accepts a finding while the workload moves; it cannot outlast the restriction's own deadline.
+        if (finding.RestrictionId is { } restrictionId
+            && await db.Restrictions.Where(r => r.Id == restrictionId).Select(r => (DateTime?)r.TransitionDeadline).SingleOrDefaultAsync(ct) is { } deadline
+            && expiresAt > deadline)
+        {
+            throw new ValidationException(deadline <= now
+                ? $"Restriction #{restrictionId}'s transition deadline ({deadline:yyyy-MM-dd}) has passed: move the workload instead of waiving the finding."
+                : $"Restriction #{restrictionId} must be met by {deadline:yyyy-MM-dd}: a waiver of its finding can run until then at most.");
         }
 
         var waiver = new Waiver

@@ -50,7 +50,8 @@ public sealed class WaiverServiceTests : IAsyncLifetime
     public async Task Officer_waives_a_finding_at_once_and_the_check_keeps_it_waived()
     {
         var finding = await FindingAsync(FindingRule.Restricted);
-        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Move scheduled for next sprint.", _clock.UtcNow.AddDays(20), CancellationToken.None);
+        var expires = new[] { _clock.UtcNow.AddDays(20), await DeadlineOfAsync(finding) }.Min();
+        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Move scheduled for next sprint.", expires, CancellationToken.None);
 
         Assert.Equal("officer", waiver.GrantedBy);
         Assert.Equal(FindingStatus.Waived, (await ReloadAsync(finding.Id)).Status);
@@ -71,6 +72,44 @@ public sealed class WaiverServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
             _waivers.GrantAsync(User("someone", role), finding.Id, "Because.", _clock.UtcNow.AddDays(5), CancellationToken.None));
         Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+    }
+
+    private async Task<DateTime> DeadlineOfAsync(Finding finding)
+    {
+        await using var db = _database.Create();
+        return await db.Restrictions.Where(r => r.Id == finding.RestrictionId).Select(r => r.TransitionDeadline).SingleAsync();
+    }
+
+    [Fact]
+    public async Task A_waiver_cannot_outlast_the_deadline_of_the_restriction_behind_its_finding()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        var deadline = await DeadlineOfAsync(finding);
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            _waivers.GrantAsync(Officer, finding.Id, "Until the move.", deadline.AddDays(1), CancellationToken.None));
+
+        Assert.Contains($"must be met by {deadline:yyyy-MM-dd}", error.Message);
+        Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Until the move.", deadline, CancellationToken.None);
+        Assert.Equal(deadline, waiver.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task A_restricted_finding_past_its_transition_deadline_cannot_be_waived_at_all()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        await using (var db = _database.Create("admin"))
+        {
+            var restriction = await db.Restrictions.SingleAsync(r => r.Id == finding.RestrictionId);
+            restriction.TransitionDeadline = _clock.UtcNow.AddDays(-1);
+            await db.SaveChangesAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            _waivers.GrantAsync(Officer, finding.Id, "One more week.", _clock.UtcNow.AddDays(7), CancellationToken.None));
+
+        Assert.Contains("has passed: move the workload", error.Message);
     }
 
     [Fact]
