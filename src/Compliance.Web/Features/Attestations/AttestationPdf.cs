@@ -69,7 +69,8 @@ public static class AttestationPdf
     }
 
     /// <summary>Renders the unsigned document; sign and save it with <see cref="AttestationSigner"/>.</summary>
-    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy)
+    /// <param name="timestampAuthority">The authority the signature will be timestamped by; null: the PDF says its signing time is the server's clock.</param>
+    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy, Uri? timestampAuthority = null)
     {
         var document = new PdfDocument();
         document.Info.Title = $"Attestation of AI model compliance — {snapshot.Customer.Name}";
@@ -81,7 +82,7 @@ public static class AttestationPdf
         document.PageLayout = PdfPageLayout.SinglePage;
 
         var writer = new Writer(document, snapshot);
-        writer.Cover(snapshot, verifyUrl, developmentCopy);
+        writer.Cover(snapshot, verifyUrl, developmentCopy, timestampAuthority);
         writer.Workloads(snapshot);
         writer.Findings(snapshot);
         writer.Waivers(snapshot);
@@ -353,7 +354,7 @@ public static class AttestationPdf
 
         // ---------- Cover ----------
 
-        public void Cover(AttestationSnapshot s, string verifyUrl, bool developmentCopy)
+        public void Cover(AttestationSnapshot s, string verifyUrl, bool developmentCopy, Uri? timestampAuthority)
         {
             NewPage(cover: true);
             var g = Gfx;
@@ -460,10 +461,15 @@ public static class AttestationPdf
             QrCode(g, verifyUrl, Right - qrSize, factsTop + 14, qrSize);
             g.DrawString("Scan to verify", Type.CellSmall, Ink.Muted, new XRect(Right - qrSize, factsTop + 14 + qrSize + 2, qrSize, 9), XStringFormats.TopCenter);
             _y = Math.Max(_y, factsTop + qrSize + 30) + 4;
-            var how = $"This document is digitally signed (PKCS#7, SHA-256); a PDF reader shows the signature and whether the file changed since signing. "
+            var signingTime = timestampAuthority is null
+                ? "Its signing time is this server's own clock: no time-stamping authority was configured, so nothing independent proves when it was signed. "
+                : $"Its signing time is certified by the time-stamping authority {timestampAuthority.Host} (an RFC 3161 token inside the signature), "
+                    + "which proves when it was signed even after the signing certificate expires. ";
+            var how = "This document is digitally signed (CAdES, SHA-256, the signer's certificate chain embedded); a PDF reader shows the signature "
+                + "and whether the file changed since signing. " + signingTime
                 + $"Anyone holding it can confirm it is authentic and still current at {verifyUrl}, or by uploading the file there: "
                 + "its SHA-256 is compared with the one recorded when it was issued.";
-            foreach (var l in Wrap(how, Type.CellSmall, ContentWidth, 4))
+            foreach (var l in Wrap(how, Type.CellSmall, ContentWidth, 6))
             {
                 g.DrawString(l, Type.CellSmall, Ink.Muted, Left, _y, XStringFormats.TopLeft);
                 _y += 9;
