@@ -29,8 +29,11 @@ public sealed class AttestationCmsSigner(AttestationCertificate certificate, Att
 
     private int _size;
 
-    /// <summary>Runs once the document is written and before its byte range is read for the digest.</summary>
-    public Action? BeforeDigest { get; init; }
+    /// <summary>
+    /// When set, called once the document is written, instead of reading PDFsharp's byte range: it may correct the
+    /// written file (<see cref="SignedPdfPatcher"/>) and returns the bytes to sign.
+    /// </summary>
+    public Func<byte[]>? ContentToSign { get; init; }
 
     public string CertificateName => certificate.Certificate.GetNameInfo(X509NameType.SimpleName, false);
 
@@ -50,10 +53,17 @@ public sealed class AttestationCmsSigner(AttestationCertificate certificate, Att
 
     public async Task<byte[]> GetSignatureAsync(Stream stream)
     {
-        BeforeDigest?.Invoke();
-        var content = new byte[stream.Length];
-        stream.Position = 0;
-        await stream.ReadExactlyAsync(content);
+        byte[] content;
+        if (ContentToSign is not null)
+        {
+            content = ContentToSign();
+        }
+        else
+        {
+            content = new byte[stream.Length];
+            stream.Position = 0;
+            await stream.ReadExactlyAsync(content);
+        }
         var cms = Sign(content);
         if (timestamping is not null)
         {

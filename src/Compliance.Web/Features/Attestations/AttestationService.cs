@@ -116,6 +116,7 @@ public sealed class AttestationService(
         var snapshotSha = AttestationSnapshot.Sha256(json);
         var certificate = certificates.Get();
         var document = AttestationPdf.Render(snapshot, snapshotSha, VerifyUrl(code), certificate.IsDevelopment, _timestamping?.Authority);
+        AttestationArchive.Prepare(document, json, code, asOf);
         var pdf = (await AttestationSigner.SignAndSaveAsync(document, certificate, _timestamping, code, issuer)).Pdf;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

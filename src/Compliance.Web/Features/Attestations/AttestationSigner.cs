@@ -178,11 +178,18 @@ public sealed class AttestationCertificate(X509Certificate2 certificate, bool is
 /// </summary>
 public static class AttestationSigner
 {
+    /// <summary>The document language, stated in the catalog and the XMP metadata.</summary>
+    public const string Language = "en-GB";
+
     public static async Task<SignedAttestation> SignAndSaveAsync(PdfDocument document, AttestationCertificate certificate,
         AttestationTimestamping? timestamping, string verificationCode, string issuer)
     {
         using var stream = new MemoryStream();
-        var signer = new AttestationCmsSigner(certificate, timestamping) { BeforeDigest = () => UsePadesSubFilter(stream) };
+        var signer = new AttestationCmsSigner(certificate, timestamping)
+        {
+            // Read when called: PDFsharp sets the Producer while saving.
+            ContentToSign = () => SignedPdfPatcher.Patch(stream, AttestationArchive.Xmp(document.Info, Language)),
+        };
         var options = new DigitalSignatureOptions
         {
             Reason = $"Attestation {verificationCode} issued by {issuer}",
@@ -195,28 +202,6 @@ public static class AttestationSigner
         DigitalSignatureHandler.ForDocument(document, signer, options);
         await document.SaveAsync(stream, closeStream: false);
         return new SignedAttestation(stream.ToArray(), signer.Timestamp);
-    }
-
-    private static ReadOnlySpan<byte> PdfSharpSubFilter => "/adbe.pkcs7.detached"u8;
-
-    private static ReadOnlySpan<byte> PadesSubFilter => "/ETSI.CAdES.detached"u8;
-
-    /// <summary>
-    /// PDFsharp 6.2 writes every signature dictionary with /SubFilter /adbe.pkcs7.detached and offers no option
-    /// (its handler is internal); PAdES needs /ETSI.CAdES.detached. Both names are 20 bytes, so the written file
-    /// is corrected in place, after PDFsharp wrote it and before the signed byte range is hashed: offsets and the
-    /// cross-reference table stay exact, and the signature covers the corrected name.
-    /// </summary>
-    private static void UsePadesSubFilter(MemoryStream written)
-    {
-        var bytes = written.GetBuffer().AsSpan(0, (int)written.Length);
-        var at = bytes.LastIndexOf(PdfSharpSubFilter);
-        if (at < 0)
-        {
-            throw new InvalidOperationException("The signature dictionary PDFsharp wrote has no /adbe.pkcs7.detached SubFilter to correct.");
-        }
-
-        PadesSubFilter.CopyTo(bytes[at..]);
     }
 }
 
