@@ -44,8 +44,12 @@ public sealed class AttestationCmsSigner(AttestationCertificate certificate, Att
     {
         if (_size == 0)
         {
-            // Signing one byte gives the exact size of everything but the token (the RSA value has a fixed length).
-            _size = Sign([0]).Encode().Length + 16 + (timestamping is null ? 0 : TimestampReserve);
+            // An upper bound instead of a trial signature (a second private-key operation per document): the certificates,
+            // the signature value, and 2 KB for the signer info, attributes and CMS structure.
+            using var rsa = certificate.Certificate.GetRSAPublicKey();
+            var signatureValue = rsa is null ? 256 : rsa.KeySize / 8;
+            var certificates = certificate.Certificate.RawData.Length + certificate.Chain.Sum(c => c.RawData.Length);
+            _size = certificates + signatureValue + 2048 + (timestamping is null ? 0 : TimestampReserve);
         }
 
         return Task.FromResult(_size);
