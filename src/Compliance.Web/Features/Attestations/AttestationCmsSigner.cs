@@ -117,7 +117,7 @@ public sealed record AttestationTimestamp(DateTime Utc, string Authority)
     {
         var signerCertificate = token.AsSignedCms().SignerInfos[0].Certificate;
         return new AttestationTimestamp(token.TokenInfo.Timestamp.UtcDateTime,
-            signerCertificate?.Subject ?? "an unnamed authority");
+            signerCertificate?.GetNameInfo(X509NameType.SimpleName, false) ?? "an unnamed authority");
     }
 }
 

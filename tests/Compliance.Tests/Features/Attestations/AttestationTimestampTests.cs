@@ -3,6 +3,7 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
+using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 
 namespace Compliance.Tests.Features.Attestations;
@@ -140,5 +141,59 @@ public sealed class AttestationTimestampTests(AttestationFixture fixture) : ICla
         var path = Path.Combine(_folder, name);
         File.WriteAllBytes(path, bytes);
         return path;
+    }
+}
+
+/// <summary>The public <c>/verify</c> page, served by the real app host configured with a real local time-stamping authority.</summary>
+public sealed class VerifyPageSignatureTests : IDisposable
+{
+    private readonly LocalTimestampAuthority _tsa = new();
+    private readonly TimestampedApp _app;
+
+    public VerifyPageSignatureTests() => _app = new TimestampedApp(_tsa.Url);
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _tsa.Dispose();
+    }
+
+    [Fact]
+    public async Task The_verification_page_names_the_timestamp_authority_and_time_and_explains_the_certificate()
+    {
+        using var anonymous = _app.CreateClient();
+        var db = _app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Compliance.Data.ComplianceDb>>();
+        int customerId;
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            customerId = context.Customers.Where(c => c.Code == "acme").Select(c => c.Id).Single();
+        }
+
+        var issued = await _app.Services.GetRequiredService<AttestationService>().IssueAsync(customerId, "officer", null);
+        var token = TokenTime(await _app.Services.GetRequiredService<AttestationService>().GetFileAsync(issued.Id, "pdf", CustomerScope.Unrestricted));
+
+        // The page's words without its markup (scoped-CSS attributes sit on every element).
+        var page = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
+            await anonymous.GetStringAsync($"/verify/{issued.VerificationCode}"), "<[^>]+>", ""));
+        Assert.Contains($"certified by the time-stamping authority {LocalTimestampAuthority.AuthorityName} (an RFC 3161 timestamp", page);
+        Assert.Contains(token.ToString("d MMMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture), page);
+        Assert.Contains("A self-signed certificate", page);
+        Assert.Contains("Revocation is not checked on this page.", page);
+    }
+
+    private static DateTime TokenTime(AttestationFile? file) =>
+        AttestationSignatureReader.Read(file!.Content, DateTime.UtcNow)!.Timestamp!.Utc;
+
+    private sealed class TimestampedApp(Uri tsa) : Compliance.Tests.Infrastructure.ComplianceAppFactory
+    {
+        protected override Dictionary<string, string?> Settings
+        {
+            get
+            {
+                var settings = base.Settings;
+                settings["Attestations:TimestampUrl"] = tsa.ToString();
+                return settings;
+            }
+        }
     }
 }
