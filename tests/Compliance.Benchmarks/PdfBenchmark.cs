@@ -7,7 +7,8 @@ namespace Compliance.Benchmarks;
 
 /// <summary>
 /// DESIGN.md: the attestation PDF of 1,000 / 10,000 bindings, warm, ≤ 200 ms / ≤ 1 s: <see cref="AttestationPdf.Render"/>
-/// of a snapshot built in memory, then <see cref="AttestationSigner.SignAndSaveAsync"/>. Limit: PDFsharp writing the same
+/// of a snapshot built in memory, <see cref="AttestationArchive.Prepare"/> (PDF/A-3b: output intent, embedded snapshot), then
+/// <see cref="AttestationSigner.SignAndSaveAsync"/> without a time-stamping authority (a network round trip, off this path). Limit: PDFsharp writing the same
 /// table cells (same fonts, same strings, fixed positions: no measuring, wrapping or page breaking), saved unsigned.
 /// </summary>
 public static class PdfBenchmark

@@ -19,7 +19,7 @@ namespace Compliance.Web.Features.Attestations;
 public sealed class AttestationCmsSigner(AttestationCertificate certificate, AttestationTimestamping? timestamping) : IDigitalSigner
 {
     /// <summary>id-aa-signatureTimeStampToken (RFC 3161 appendix A).</summary>
-    private static readonly Oid SignatureTimeStampOid = new("1.2.840.113549.1.9.16.2.14");
+    internal static readonly Oid SignatureTimeStampOid = new("1.2.840.113549.1.9.16.2.14");
 
     /// <summary>id-aa-signingCertificateV2 (RFC 5035).</summary>
     private static readonly Oid SigningCertificateV2Oid = new("1.2.840.113549.1.9.16.2.47");

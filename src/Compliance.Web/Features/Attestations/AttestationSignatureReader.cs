@@ -19,8 +19,6 @@ public sealed record AttestationSignatureFacts(
 /// </summary>
 public static partial class AttestationSignatureReader
 {
-    private static readonly Oid SignatureTimeStampOid = new("1.2.840.113549.1.9.16.2.14");
-
     [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", RegexOptions.RightToLeft)]
     private static partial Regex ByteRange();
 
@@ -36,7 +34,7 @@ public static partial class AttestationSignatureReader
         AttestationTimestamp? timestamp = null;
         foreach (var attribute in cms.SignerInfos[0].UnsignedAttributes)
         {
-            if (attribute.Oid.Value == SignatureTimeStampOid.Value
+            if (attribute.Oid.Value == AttestationCmsSigner.SignatureTimeStampOid.Value
                 && Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _)
                 && token.VerifySignatureForSignerInfo(cms.SignerInfos[0], out _))
             {
