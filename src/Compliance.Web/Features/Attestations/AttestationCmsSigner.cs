@@ -129,19 +129,30 @@ public sealed class AttestationTimestamping(HttpClient http, Uri authority)
     /// <summary>The configured authority, or null when <c>Attestations:TimestampUrl</c> is empty.</summary>
     public static AttestationTimestamping? From(AttestationOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.TimestampUrl))
+        if (AuthorityOf(options.TimestampUrl) is not { } uri)
         {
             return null;
-        }
-
-        if (!Uri.TryCreate(options.TimestampUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new InvalidOperationException($"Attestations:TimestampUrl '{options.TimestampUrl}' is not an http(s) address.");
         }
 
         // One long-lived client (the service is a singleton); pooled connections are renewed so a changed DNS entry is seen.
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         return new AttestationTimestamping(new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(options.TimestampTimeoutSeconds) }, uri);
+    }
+
+    /// <summary>The configured authority's address; null when none is configured; throws when the setting is not an http(s) address.</summary>
+    public static Uri? AuthorityOf(string? timestampUrl)
+    {
+        if (string.IsNullOrWhiteSpace(timestampUrl))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(timestampUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidOperationException($"Attestations:TimestampUrl '{timestampUrl}' is not an http(s) address.");
+        }
+
+        return uri;
     }
 
     /// <summary>A token over <paramref name="signatureValue"/>, checked against the request (hash, nonce) before it is used.</summary>

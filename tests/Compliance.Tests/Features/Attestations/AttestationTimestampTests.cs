@@ -197,3 +197,22 @@ public sealed class VerifyPageSignatureTests : IDisposable
         }
     }
 }
+
+public sealed class TimestampSettingTests
+{
+    [Theory]
+    [InlineData("tsa.example.test/tsr")]
+    [InlineData("ftp://tsa.example.test/")]
+    public void A_timestamp_url_that_is_not_an_http_address_is_refused_with_the_setting_named(string url)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => AttestationTimestamping.AuthorityOf(url));
+        Assert.Contains("Attestations:TimestampUrl", error.Message);
+    }
+
+    [Fact]
+    public void No_timestamp_url_means_no_authority()
+    {
+        Assert.Null(AttestationTimestamping.AuthorityOf(" "));
+        Assert.Null(AttestationTimestamping.From(new AttestationOptions()));
+    }
+}
