@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the product on a fresh Debian machine, installing what the tests need first:
-# Chromium (browser tests), qpdf and poppler-utils (PDF checks), the dotnet-ef tool, NuGet packages,
+# Chromium (browser tests), qpdf, poppler-utils and PDFBox preflight (PDF checks), the dotnet-ef tool, NuGet packages,
 # and dockerfilelint (npm). Prints one closing line: "N passed, N failed".
 #
 #   scripts/test.sh              everything
@@ -20,7 +20,8 @@ check() { # name, command...: a named check counted as one test
 
 if ! $quick; then
   need=()
-  for p in chromium qpdf poppler-utils fonts-liberation2; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  # PDF/A: PDFBox preflight runs on a JRE and needs the activation and JAXB APIs beside it; openssl is the test TSA.
+  for p in chromium qpdf poppler-utils fonts-liberation2 openssl default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
   if ((${#need[@]})); then
     echo "installing ${need[*]}"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo

@@ -17,14 +17,11 @@ public static class AttestationPdf
 {
     public const string Creator = "AI Model Compliance";
 
-    private const double PageWidth = 595.28;   // A4 in points
-    private const double PageHeight = 841.89;
-    private const double Left = 50;
-    private const double Right = PageWidth - 50;
-    private const double ContentWidth = Right - Left;
-    private const double Top = 64;
-    private const double Bottom = PageHeight - 62;
-    private const double CellPad = 3.5;
+    private const double PageWidth = PdfPageFlow.PageWidth;
+    private const double PageHeight = PdfPageFlow.PageHeight;
+    private const double Left = PdfPageFlow.Left;
+    private const double Right = PdfPageFlow.Right;
+    private const double ContentWidth = PdfPageFlow.ContentWidth;
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -69,7 +66,8 @@ public static class AttestationPdf
     }
 
     /// <summary>Renders the unsigned document; sign and save it with <see cref="AttestationSigner"/>.</summary>
-    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy)
+    /// <param name="timestampAuthority">The authority the signature will be timestamped by; null: the PDF says its signing time is the server's clock.</param>
+    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy, Uri? timestampAuthority = null)
     {
         var document = new PdfDocument();
         document.Info.Title = $"Attestation of AI model compliance — {snapshot.Customer.Name}";
@@ -79,9 +77,11 @@ public static class AttestationPdf
         document.Info.Creator = Creator;
         document.Info.CreationDate = snapshot.AsOf;
         document.PageLayout = PdfPageLayout.SinglePage;
+        // A reader's window shows the title, not the file name (PDF/UA asks for it; so does anyone with many attestations open).
+        document.ViewerPreferences.DisplayDocTitle = true;
 
         var writer = new Writer(document, snapshot);
-        writer.Cover(snapshot, verifyUrl, developmentCopy);
+        writer.Cover(snapshot, verifyUrl, developmentCopy, timestampAuthority);
         writer.Workloads(snapshot);
         writer.Findings(snapshot);
         writer.Waivers(snapshot);
@@ -103,9 +103,9 @@ public static class AttestationPdf
             gfx.DrawLine(Ink.Rule, Left, y, Right, y);
             y += 5;
             gfx.DrawString("Verification code ", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
-            var x = Left + Measure.Width("Verification code ", Type.Footer);
+            var x = Left + PdfText.Width("Verification code ", Type.Footer);
             gfx.DrawString(snapshot.VerificationCode, Type.FooterBold, Ink.Text, x, y, XStringFormats.TopLeft);
-            x += Measure.Width(snapshot.VerificationCode, Type.FooterBold);
+            x += PdfText.Width(snapshot.VerificationCode, Type.FooterBold);
             gfx.DrawString($"  ·  verify at {verifyUrl}", Type.Footer, Ink.Muted, x, y, XStringFormats.TopLeft);
             gfx.DrawString($"Page {(i + 1).ToString(Invariant)} of {total}", Type.FooterBold, Ink.Text,
                 new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
@@ -174,221 +174,60 @@ public static class AttestationPdf
         return chars.ToString();
     }
 
-    /// <summary>Character widths per font, measured once: wrapping thousands of cells costs array reads.</summary>
-    private static class Measure
+    /// <summary>The attestation's content, placed by <see cref="PdfPageFlow"/> (pages, running header, tables).</summary>
+    private sealed class Writer(PdfDocument document, AttestationSnapshot snapshot) : PdfPageFlow(document, TableStyle)
     {
-        private static readonly XGraphics Context = XGraphics.CreateMeasureContext(new XSize(PageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
-        private static readonly Lock Gate = new();
-        private static readonly Dictionary<XFont, double[]> Tables = new(ReferenceEqualityComparer.Instance);
-        private static readonly Dictionary<(XFont, char), double> Others = [];
+        // Here, not in AttestationPdf: field initialisers run before its static constructor installs the font resolver.
+        private static readonly PdfTableStyle TableStyle = new(
+            Ink.Navy, Type.CellBold, Ink.White, Ink.Band, Type.CellBold, Ink.Navy, Type.CellSmall, Ink.Text, Ink.Stripe, Ink.Rule);
 
-        public static double Width(string text, XFont font)
+        protected override void RunningHeader(XGraphics g)
         {
-            var table = TableOf(font);
-            double width = 0;
-            foreach (var c in text)
-            {
-                width += Char(table, font, c);
-            }
-
-            return width;
-        }
-
-        public static double Char(char c, XFont font) => Char(TableOf(font), font, c);
-
-        private static double Char(double[] table, XFont font, char c) =>
-            c < table.Length ? (table[c] is var w && w >= 0 ? w : Fill(table, font, c)) : Other(font, c);
-
-        public static double Height(XFont font) => font.GetHeight();
-
-        private static double[] TableOf(XFont font)
-        {
-            lock (Gate)
-            {
-                if (!Tables.TryGetValue(font, out var table))
-                {
-                    table = new double[0x2100];
-                    Array.Fill(table, -1);
-                    Tables[font] = table;
-                }
-
-                return table;
-            }
-        }
-
-        private static double Fill(double[] table, XFont font, char c)
-        {
-            lock (Gate)
-            {
-                return table[c] = Context.MeasureString(c.ToString(), font).Width;
-            }
-        }
-
-        private static double Other(XFont font, char c)
-        {
-            lock (Gate)
-            {
-                if (!Others.TryGetValue((font, c), out var w))
-                {
-                    Others[(font, c)] = w = Context.MeasureString(c.ToString(), font).Width;
-                }
-
-                return w;
-            }
-        }
-    }
-
-    /// <summary>Breaks text into lines no wider than <paramref name="width"/>, at spaces, then slashes, dots and hyphens, then anywhere.</summary>
-    private static List<string> Wrap(string text, XFont font, double width, int maxLines = 6)
-    {
-        var lines = new List<string>(1);
-        if (Measure.Width(text, font) <= width)
-        {
-            lines.Add(text);
-            return lines;
-        }
-
-        var rest = text.AsSpan().Trim();
-        while (rest.Length > 0)
-        {
-            if (lines.Count == maxLines - 1)
-            {
-                lines.Add(Ellipsis(rest.ToString(), font, width));
-                break;
-            }
-
-            var fit = 0;
-            double w = 0;
-            while (fit < rest.Length && (w += Measure.Char(rest[fit], font)) <= width)
-            {
-                fit++;
-            }
-
-            if (fit == rest.Length)
-            {
-                lines.Add(rest.ToString());
-                break;
-            }
-
-            var cut = rest[..fit].LastIndexOf(' ');
-            if (cut <= 0)
-            {
-                cut = rest[..fit].LastIndexOfAny("/.-_:@");
-                cut = cut <= 0 ? Math.Max(fit, 1) : cut + 1;
-            }
-
-            lines.Add(rest[..cut].TrimEnd().ToString());
-            rest = rest[cut..].TrimStart();
-        }
-
-        return lines;
-    }
-
-    private static string Ellipsis(string text, XFont font, double width)
-    {
-        if (Measure.Width(text, font) <= width)
-        {
-            return text;
-        }
-
-        var limit = width - Measure.Width("…", font);
-        double w = 0;
-        var i = 0;
-        while (i < text.Length && (w += Measure.Char(text[i], font)) <= limit)
-        {
-            i++;
-        }
-
-        return text[..i].TrimEnd() + "…";
-    }
-
-    private readonly record struct Column(string Header, double Width, bool AlignRight = false);
-
-    /// <summary>One paragraph inside a cell.</summary>
-    private readonly record struct Text(string Value, XFont Font, XBrush Brush);
-
-    /// <summary>Places content top to bottom, starting new pages (with the running header) as needed.</summary>
-    private sealed class Writer(PdfDocument document, AttestationSnapshot snapshot)
-    {
-        private XGraphics? _gfx;
-        private double _y;
-        private Column[] _columns = [];
-        private bool _stripe;
-
-        private XGraphics Gfx => _gfx ?? throw new InvalidOperationException("No page is open.");
-
-        public void Finish()
-        {
-            _gfx?.Dispose();
-            _gfx = null;
-        }
-
-        private void NewPage(bool cover = false)
-        {
-            _gfx?.Dispose();
-            var page = document.AddPage();
-            page.Width = XUnit.FromPoint(PageWidth);
-            page.Height = XUnit.FromPoint(PageHeight);
-            _gfx = XGraphics.FromPdfPage(page);
-            if (cover)
-            {
-                _y = 44;
-                return;
-            }
-
-            _gfx.DrawString("Attestation of AI model compliance", Type.FooterBold, Ink.Navy, Left, 38, XStringFormats.TopLeft);
-            _gfx.DrawString($"{snapshot.Customer.Name}  ·  as of {Stamp(snapshot.AsOf)}", Type.Footer, Ink.Muted,
+            g.DrawString("Attestation of AI model compliance", Type.FooterBold, Ink.Navy, Left, 38, XStringFormats.TopLeft);
+            g.DrawString($"{snapshot.Customer.Name}  ·  as of {Stamp(snapshot.AsOf)}", Type.Footer, Ink.Muted,
                 new XRect(Left, 38, ContentWidth, 10), XStringFormats.TopRight);
-            _gfx.DrawLine(Ink.Rule, Left, 50, Right, 50);
-            _y = Top;
-        }
-
-        private void Ensure(double height)
-        {
-            if (_gfx is null || _y + height > Bottom)
-            {
-                NewPage();
-            }
+            g.DrawLine(Ink.Rule, Left, 50, Right, 50);
         }
 
         // ---------- Cover ----------
 
-        public void Cover(AttestationSnapshot s, string verifyUrl, bool developmentCopy)
+        public void Cover(AttestationSnapshot s, string verifyUrl, bool developmentCopy, Uri? timestampAuthority)
         {
-            NewPage(cover: true);
+            NewPage(runningHeader: false);
+            Y = 44;
             var g = Gfx;
             g.DrawRectangle(Ink.Navy, 0, 0, PageWidth, 8);
-            g.DrawString("AI MODEL COMPLIANCE", Type.CellBold, Ink.Navy, Left, _y, XStringFormats.TopLeft);
-            g.DrawString("Compliance attestation", Type.Cell, Ink.Muted, new XRect(Left, _y, ContentWidth, 12), XStringFormats.TopRight);
-            _y += 14;
-            g.DrawLine(Ink.NavyRule, Left, _y, Right, _y);
-            _y += 14;
+            g.DrawString("AI MODEL COMPLIANCE", Type.CellBold, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            g.DrawString("Compliance attestation", Type.Cell, Ink.Muted, new XRect(Left, Y, ContentWidth, 12), XStringFormats.TopRight);
+            Y += 14;
+            g.DrawLine(Ink.NavyRule, Left, Y, Right, Y);
+            Y += 14;
 
             if (developmentCopy)
             {
-                var box = new XRect(Left, _y, ContentWidth, 30);
+                var box = new XRect(Left, Y, ContentWidth, 30);
                 g.DrawRectangle(Ink.AmberRule, Ink.AmberTint, box);
                 g.DrawString("DEVELOPMENT COPY — signed with a self-signed development certificate", Type.BodyBold, Ink.Amber,
                     new XRect(box.X, box.Y + 5, box.Width, 12), XStringFormats.TopCenter);
                 g.DrawString("Not issued under the organisation's certificate; not valid as evidence of compliance.", Type.Cell, Ink.Amber,
                     new XRect(box.X, box.Y + 17, box.Width, 10), XStringFormats.TopCenter);
-                _y += 42;
+                Y += 42;
             }
 
-            g.DrawString("Attestation of AI Model Compliance", Type.Title, Ink.Navy, Left, _y, XStringFormats.TopLeft);
-            _y += 30;
-            g.DrawString($"{s.Customer.Name}", Type.Heading, Ink.Text, Left, _y, XStringFormats.TopLeft);
-            _y += 18;
+            g.DrawString("Attestation of AI Model Compliance", Type.Title, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            Y += 30;
+            g.DrawString($"{s.Customer.Name}", Type.Heading, Ink.Text, Left, Y, XStringFormats.TopLeft);
+            Y += 18;
             g.DrawString($"Customer code {s.Customer.Code}  ·  {s.Customer.Sector} sector  ·  as of {Stamp(s.AsOf)}", Type.Body, Ink.Muted,
-                Left, _y, XStringFormats.TopLeft);
-            _y += 24;
+                Left, Y, XStringFormats.TopLeft);
+            Y += 24;
 
             // Overall result, in colour.
-            var resultBox = new XRect(Left, _y, ContentWidth, 46);
+            var resultBox = new XRect(Left, Y, ContentWidth, 46);
             g.DrawRectangle(Tint(s.Result), resultBox);
-            g.DrawRectangle(Colour(s.Result), Left, _y, 5, resultBox.Height);
-            g.DrawString("OVERALL RESULT", Type.CellBold, Ink.Muted, Left + 16, _y + 8, XStringFormats.TopLeft);
-            g.DrawString(Label(s.Result).ToUpperInvariant(), Type.Result, Colour(s.Result), Left + 16, _y + 21, XStringFormats.TopLeft);
+            g.DrawRectangle(Colour(s.Result), Left, Y, 5, resultBox.Height);
+            g.DrawString("OVERALL RESULT", Type.CellBold, Ink.Muted, Left + 16, Y + 8, XStringFormats.TopLeft);
+            g.DrawString(Label(s.Result).ToUpperInvariant(), Type.Result, Colour(s.Result), Left + 16, Y + 21, XStringFormats.TopLeft);
             var bindings = s.CountBindings();
             var notCompliant = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.NotCompliant));
             var waived = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.CompliantWithWaivers));
@@ -397,33 +236,33 @@ public static class AttestationPdf
                 : $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
             if (s.Evaluation is { } evaluation)
             {
-                g.DrawString(evaluation.Text, Type.Cell, Ink.Text, new XRect(Left, _y + 8, ContentWidth - 14, 12), XStringFormats.TopRight);
+                g.DrawString(evaluation.Text, Type.Cell, Ink.Text, new XRect(Left, Y + 8, ContentWidth - 14, 12), XStringFormats.TopRight);
             }
 
-            g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, _y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
-            _y += resultBox.Height + 18;
+            g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, Y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
+            Y += resultBox.Height + 18;
 
             // Statement.
-            g.DrawString("Statement", Type.Subheading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
-            _y += 16;
+            g.DrawString("Statement", Type.Subheading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            Y += 16;
             foreach (var paragraph in s.Statement.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                foreach (var l in Wrap(paragraph, Type.Body, ContentWidth, maxLines: 14))
+                foreach (var l in PdfText.Wrap(paragraph, Type.Body, ContentWidth, maxLines: 14))
                 {
-                    g.DrawString(l, Type.Body, Ink.Text, Left, _y, XStringFormats.TopLeft);
-                    _y += 13;
+                    g.DrawString(l, Type.Body, Ink.Text, Left, Y, XStringFormats.TopLeft);
+                    Y += 13;
                 }
 
-                _y += 4;
+                Y += 4;
             }
 
-            _y += 10;
+            Y += 10;
 
             // Key facts beside the QR code.
             const double qrSize = 104;
-            var factsTop = _y;
-            g.DrawString("Particulars", Type.Subheading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
-            _y += 17;
+            var factsTop = Y;
+            g.DrawString("Particulars", Type.Subheading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            Y += 17;
             // Schema 3 decides every status at issue; the last check run stays as evidence of the recurring checks.
             var checkRun = s.CheckRun is { } run
                 ? $"Check run #{run.Id}, finished {(run.FinishedAt is { } f ? Stamp(f) : "—")} ({run.BindingsEvaluated:N0} bindings evaluated)"
@@ -445,31 +284,36 @@ public static class AttestationPdf
             var valueWidth = ContentWidth - labelWidth - qrSize - 20;
             foreach (var (label, value) in facts)
             {
-                g.DrawString(label, Type.Cell, Ink.Muted, Left, _y, XStringFormats.TopLeft);
-                foreach (var l in Wrap(value, label == "Verification code" ? Type.CellBold : Type.Cell, valueWidth, 3))
+                g.DrawString(label, Type.Cell, Ink.Muted, Left, Y, XStringFormats.TopLeft);
+                foreach (var l in PdfText.Wrap(value, label == "Verification code" ? Type.CellBold : Type.Cell, valueWidth, 3))
                 {
-                    g.DrawString(l, label == "Verification code" ? Type.CellBold : Type.Cell, Ink.Text, Left + labelWidth, _y, XStringFormats.TopLeft);
-                    _y += 11;
+                    g.DrawString(l, label == "Verification code" ? Type.CellBold : Type.Cell, Ink.Text, Left + labelWidth, Y, XStringFormats.TopLeft);
+                    Y += 11;
                 }
 
-                _y += 2;
-                g.DrawLine(Ink.Rule, Left, _y - 1.5, Left + labelWidth + valueWidth, _y - 1.5);
-                _y += 1.5;
+                Y += 2;
+                g.DrawLine(Ink.Rule, Left, Y - 1.5, Left + labelWidth + valueWidth, Y - 1.5);
+                Y += 1.5;
             }
 
             QrCode(g, verifyUrl, Right - qrSize, factsTop + 14, qrSize);
             g.DrawString("Scan to verify", Type.CellSmall, Ink.Muted, new XRect(Right - qrSize, factsTop + 14 + qrSize + 2, qrSize, 9), XStringFormats.TopCenter);
-            _y = Math.Max(_y, factsTop + qrSize + 30) + 4;
-            var how = $"This document is digitally signed (PKCS#7, SHA-256); a PDF reader shows the signature and whether the file changed since signing. "
+            Y = Math.Max(Y, factsTop + qrSize + 30) + 4;
+            var signingTime = timestampAuthority is null
+                ? "Its signing time is this server's own clock: no time-stamping authority was configured, so nothing independent proves when it was signed. "
+                : $"Its signing time is certified by the time-stamping authority {timestampAuthority.Host} (an RFC 3161 token inside the signature), "
+                    + "which proves when it was signed even after the signing certificate expires. ";
+            var how = "This document is digitally signed (CAdES, SHA-256, the signer's certificate chain embedded); a PDF reader shows the signature "
+                + "and whether the file changed since signing. " + signingTime
                 + $"Anyone holding it can confirm it is authentic and still current at {verifyUrl}, or by uploading the file there: "
                 + "its SHA-256 is compared with the one recorded when it was issued.";
-            foreach (var l in Wrap(how, Type.CellSmall, ContentWidth, 4))
+            foreach (var l in PdfText.Wrap(how, Type.CellSmall, ContentWidth, 6))
             {
-                g.DrawString(l, Type.CellSmall, Ink.Muted, Left, _y, XStringFormats.TopLeft);
-                _y += 9;
+                g.DrawString(l, Type.CellSmall, Ink.Muted, Left, Y, XStringFormats.TopLeft);
+                Y += 9;
             }
 
-            _y += 14;
+            Y += 14;
 
             // Summary by impact level.
             Ensure(40 + 16 * (s.Summary.Count + 1));
@@ -498,7 +342,7 @@ public static class AttestationPdf
                 Note("The customer has no workloads recorded.");
             }
 
-            _y += 6;
+            Y += 6;
             Note("Compliant: the binding has no open finding other than a warning. Compliant with waivers: every failing rule is accepted by a "
                 + "waiver in force (section 3). Not compliant: at least one open finding that is not a warning (section 2).");
         }
@@ -543,26 +387,26 @@ public static class AttestationPdf
         {
             // A heading never ends a page: keep room for its note, the table header and a first row.
             Ensure(120);
-            if (_y > Top + 1)
+            if (Y > Top + 1)
             {
-                _y += 10;
+                Y += 10;
             }
 
             var text = numbered ? $"{++_section}. {title}" : title;
-            Gfx.DrawString(text, Type.Heading, Ink.Navy, Left, _y, XStringFormats.TopLeft);
-            _y += 20;
+            Gfx.DrawString(text, Type.Heading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            Y += 20;
         }
 
         private void Note(string text)
         {
-            foreach (var l in Wrap(text, Type.Italic, ContentWidth, 8))
+            foreach (var l in PdfText.Wrap(text, Type.Italic, ContentWidth, 8))
             {
                 Ensure(13);
-                Gfx.DrawString(l, Type.Italic, Ink.Muted, Left, _y, XStringFormats.TopLeft);
-                _y += 13;
+                Gfx.DrawString(l, Type.Italic, Ink.Muted, Left, Y, XStringFormats.TopLeft);
+                Y += 13;
             }
 
-            _y += 4;
+            Y += 4;
         }
 
         public void Workloads(AttestationSnapshot s)
@@ -726,122 +570,6 @@ public static class AttestationPdf
                     [new(a.DecidedBy ?? "—", Type.Cell, Ink.Text), new(a.DecidedAt is { } at ? Day(at) : "", Type.CellSmall, Ink.Muted)],
                 ]);
             }
-        }
-
-        // ---------- Table primitives ----------
-
-        private void Table(Column[] columns)
-        {
-            _columns = columns;
-            _stripe = false;
-            Ensure(HeaderHeight + 48);
-            Header();
-        }
-
-        private const double HeaderHeight = 17;
-
-        private void Header()
-        {
-            var g = Gfx;
-            g.DrawRectangle(Ink.Navy, Left, _y, ContentWidth, HeaderHeight);
-            var x = Left;
-            foreach (var c in _columns)
-            {
-                var rect = new XRect(x + CellPad, _y + 4.5, c.Width - 2 * CellPad, 10);
-                g.DrawString(c.Header, Type.CellBold, Ink.White, rect, c.AlignRight ? XStringFormats.TopRight : XStringFormats.TopLeft);
-                x += c.Width;
-            }
-
-            _y += HeaderHeight;
-        }
-
-        private void BreakIfNeeded(double height)
-        {
-            if (_y + height > Bottom)
-            {
-                NewPage();
-                Header();
-                _stripe = false;
-            }
-        }
-
-        private void BandRow(string title, string detail, double minFollowing)
-        {
-            var detailLines = Wrap(detail, Type.CellSmall, ContentWidth - 2 * CellPad - Measure.Width(title, Type.CellBold) - 16, 2);
-            var height = 6 + Math.Max(Measure.Height(Type.CellBold), detailLines.Count * Measure.Height(Type.CellSmall)) + 4;
-            BreakIfNeeded(height + minFollowing);
-            var g = Gfx;
-            g.DrawRectangle(Ink.Band, Left, _y, ContentWidth, height);
-            g.DrawString(title, Type.CellBold, Ink.Navy, Left + CellPad, _y + 5, XStringFormats.TopLeft);
-            var y = _y + 5.8;
-            foreach (var l in detailLines)
-            {
-                g.DrawString(l, Type.CellSmall, Ink.Text, new XRect(Left, y, ContentWidth - CellPad, 9), XStringFormats.TopRight);
-                y += Measure.Height(Type.CellSmall);
-            }
-
-            _y += height;
-            _stripe = false;
-        }
-
-        private void Row(Text[][] cells)
-        {
-            // Lay out every cell first: the row is as tall as its tallest cell.
-            Span<double> heights = stackalloc double[cells.Length];
-            var laidOut = new List<(string Line, XFont Font, XBrush Brush)>[cells.Length];
-            double rowHeight = 0;
-            for (var i = 0; i < cells.Length; i++)
-            {
-                var width = _columns[i].Width - 2 * CellPad;
-                var lines = new List<(string, XFont, XBrush)>(2);
-                double h = 0;
-                foreach (var text in cells[i])
-                {
-                    foreach (var l in Wrap(text.Value, text.Font, width))
-                    {
-                        lines.Add((l, text.Font, text.Brush));
-                        h += Measure.Height(text.Font);
-                    }
-                }
-
-                laidOut[i] = lines;
-                heights[i] = h;
-                rowHeight = Math.Max(rowHeight, h);
-            }
-
-            rowHeight += 2 * CellPad + 1;
-            BreakIfNeeded(rowHeight);
-            var g = Gfx;
-            if (_stripe)
-            {
-                g.DrawRectangle(Ink.Stripe, Left, _y + 0.4, ContentWidth, rowHeight - 0.4);
-            }
-
-            _stripe = !_stripe;
-            var x = Left;
-            for (var i = 0; i < cells.Length; i++)
-            {
-                var column = _columns[i];
-                var y = _y + CellPad + 0.5;
-                foreach (var (line, font, brush) in laidOut[i])
-                {
-                    if (column.AlignRight)
-                    {
-                        g.DrawString(line, font, brush, new XRect(x + CellPad, y, column.Width - 2 * CellPad, font.Size + 2), XStringFormats.TopRight);
-                    }
-                    else
-                    {
-                        g.DrawString(line, font, brush, x + CellPad, y, XStringFormats.TopLeft);
-                    }
-
-                    y += Measure.Height(font);
-                }
-
-                x += column.Width;
-            }
-
-            _y += rowHeight;
-            g.DrawLine(Ink.Rule, Left, _y, Right, _y);
         }
     }
 }

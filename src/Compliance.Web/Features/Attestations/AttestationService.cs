@@ -52,6 +52,8 @@ public sealed class AttestationService(
     /// <summary>Unambiguous to read aloud and type: no 0/O, 1/I/L.</summary>
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
+    private readonly AttestationTimestamping? _timestamping = AttestationTimestamping.From(options.Value);
+
     private static readonly string[] ImmutableProperties =
     [
         nameof(Attestation.SnapshotJson), nameof(Attestation.SnapshotSha256), nameof(Attestation.Pdf), nameof(Attestation.PdfSha256),
@@ -113,8 +115,9 @@ public sealed class AttestationService(
         var json = snapshot.ToJson();
         var snapshotSha = AttestationSnapshot.Sha256(json);
         var certificate = certificates.Get();
-        var document = AttestationPdf.Render(snapshot, snapshotSha, VerifyUrl(code), certificate.IsDevelopment);
-        var pdf = AttestationSigner.SignAndSave(document, certificate, code, issuer);
+        var document = AttestationPdf.Render(snapshot, snapshotSha, VerifyUrl(code), certificate.IsDevelopment, _timestamping?.Authority);
+        AttestationArchive.Prepare(document, json, code, asOf);
+        var pdf = (await AttestationSigner.SignAndSaveAsync(document, certificate, _timestamping, code, issuer)).Pdf;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.As(issuer, $"Attestation {code} issued");
@@ -246,6 +249,22 @@ public sealed class AttestationService(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Verifications(db, a => a.VerificationCode == normalised).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// What the issued PDF's own signature says (signer, chain, timestamp), read from the stored file for <c>/verify</c>;
+    /// null when the code names no attestation. Anonymous like <see cref="VerifyAsync"/>: it reveals no more than the PDF does.
+    /// </summary>
+    public async Task<AttestationSignatureFacts?> SignatureAsync(string code, CancellationToken ct = default)
+    {
+        if (NormaliseCode(code) is not { } normalised)
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pdf = await db.Attestations.AsNoTracking().Where(a => a.VerificationCode == normalised).Select(a => a.Pdf).FirstOrDefaultAsync(ct);
+        return pdf is null ? null : AttestationSignatureReader.Read(pdf, clock.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>Compares the uploaded PDF's SHA-256 with the stored one: of the code given, or of any attestation when none is.</summary>

@@ -19,6 +19,15 @@ public sealed class AttestationOptions
 
     public CertificateOptions Certificate { get; set; } = new();
 
+    /// <summary>
+    /// RFC 3161 time-stamping authority asked for a token on every signature (PAdES-B-T). Empty: no timestamp,
+    /// and the PDF says its signing time is the server's own clock. When set and the authority fails, issuing fails.
+    /// </summary>
+    public string? TimestampUrl { get; set; }
+
+    /// <summary>How long to wait for the time-stamping authority.</summary>
+    public int TimestampTimeoutSeconds { get; set; } = 15;
+
     /// <summary>Cron expression of the monthly attestation job (Hangfire).</summary>
     public string Schedule { get; set; } = "0 6 1 * *";
 
@@ -38,7 +47,7 @@ public sealed class AttestationOptions
 }
 
 /// <summary>The certificate attestations are signed with, and whether it is the self-signed development one.</summary>
-public sealed class AttestationCertificate(X509Certificate2 certificate, bool isDevelopment) : IDisposable
+public sealed class AttestationCertificate(X509Certificate2 certificate, bool isDevelopment, X509Certificate2Collection? chain = null) : IDisposable
 {
     public const string DevelopmentSubject = "CN=AI Model Compliance Development Signing";
     public const string DevelopmentFile = "attestation-signing.dev.pfx";
@@ -46,6 +55,9 @@ public sealed class AttestationCertificate(X509Certificate2 certificate, bool is
     public X509Certificate2 Certificate { get; } = certificate;
 
     public bool IsDevelopment { get; } = isDevelopment;
+
+    /// <summary>The issuing certificates that came with it in the PFX (intermediates, root), embedded in every signature.</summary>
+    public X509Certificate2Collection Chain { get; } = chain ?? [];
 
     /// <summary>
     /// The configured PFX; otherwise (outside Production) the development certificate in
@@ -67,7 +79,7 @@ public sealed class AttestationCertificate(X509Certificate2 certificate, bool is
                 throw new InvalidOperationException($"The attestation signing certificate '{path}' has no private key.");
             }
 
-            return new AttestationCertificate(certificate, isDevelopment: false);
+            return new AttestationCertificate(certificate, isDevelopment: false, IssuersIn(path, options.Certificate.Password, certificate));
         }
 
         if (isProduction)
@@ -76,6 +88,26 @@ public sealed class AttestationCertificate(X509Certificate2 certificate, bool is
         }
 
         return new AttestationCertificate(LoadOrCreateDevelopment(dataFolder), isDevelopment: true);
+    }
+
+    /// <summary>Every other certificate of the PFX: a verifier can then build the chain from the PDF alone.</summary>
+    private static X509Certificate2Collection IssuersIn(string path, string? password, X509Certificate2 signing)
+    {
+        var all = X509CertificateLoader.LoadPkcs12CollectionFromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
+        var issuers = new X509Certificate2Collection();
+        foreach (var c in all)
+        {
+            if (c.Thumbprint == signing.Thumbprint)
+            {
+                c.Dispose();
+            }
+            else
+            {
+                issuers.Add(c);
+            }
+        }
+
+        return issuers;
     }
 
     public const string ProductionWithoutCertificate =
@@ -130,14 +162,34 @@ public sealed class AttestationCertificate(X509Certificate2 certificate, bool is
         File.Move(temp, path, overwrite: true);
     }
 
-    public void Dispose() => Certificate.Dispose();
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        foreach (var c in Chain)
+        {
+            c.Dispose();
+        }
+    }
 }
 
-/// <summary>Signs a rendered attestation (PKCS#7 detached, SHA-256) and saves it to bytes.</summary>
+/// <summary>
+/// Signs a rendered attestation (CMS, SHA-256, chain embedded; RFC 3161 timestamp when an authority is configured)
+/// and saves it to bytes.
+/// </summary>
 public static class AttestationSigner
 {
-    public static byte[] SignAndSave(PdfDocument document, AttestationCertificate certificate, string verificationCode, string issuer)
+    /// <summary>The document language, stated in the catalog and the XMP metadata.</summary>
+    public const string Language = "en-GB";
+
+    public static async Task<SignedAttestation> SignAndSaveAsync(PdfDocument document, AttestationCertificate certificate,
+        AttestationTimestamping? timestamping, string verificationCode, string issuer)
     {
+        using var stream = new MemoryStream();
+        var signer = new AttestationCmsSigner(certificate, timestamping)
+        {
+            // Read when called: PDFsharp sets the Producer while saving.
+            ContentToSign = () => SignedPdfPatcher.Patch(stream, AttestationArchive.Xmp(document.Info, Language)),
+        };
         var options = new DigitalSignatureOptions
         {
             Reason = $"Attestation {verificationCode} issued by {issuer}",
@@ -147,9 +199,11 @@ public static class AttestationSigner
             PageIndex = 0,
             Rectangle = new XRect(0, 0, 0, 0),
         };
-        DigitalSignatureHandler.ForDocument(document, new PdfSharpDefaultSigner(certificate.Certificate, PdfMessageDigestType.SHA256, null), options);
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        DigitalSignatureHandler.ForDocument(document, signer, options);
+        await document.SaveAsync(stream, closeStream: false);
+        return new SignedAttestation(stream.ToArray(), signer.Timestamp);
     }
 }
+
+/// <summary>The signed PDF and, when an authority was asked, the timestamp it carries.</summary>
+public sealed record SignedAttestation(byte[] Pdf, AttestationTimestamp? Timestamp);

@@ -21,6 +21,8 @@ public static class AttestationsSetup
             throw new InvalidOperationException(AttestationCertificate.ProductionWithoutCertificate);
         }
 
+        // A mistyped authority address stops the start, not the first issue hours later.
+        _ = AttestationTimestamping.AuthorityOf(section["TimestampUrl"]);
         builder.Services.Configure<AttestationOptions>(section);
         builder.Services.AddSingleton<AttestationCertificateSource>();
         builder.Services.AddSingleton<SnapshotBuilder>();

@@ -31,7 +31,7 @@ public sealed class AttestationCertificateTests : IDisposable
     }
 
     [Fact]
-    public void A_configured_organisation_certificate_signs_without_the_development_banner()
+    public async Task A_configured_organisation_certificate_signs_without_the_development_banner()
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=Example Compliance Firm Signing", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -43,9 +43,9 @@ public sealed class AttestationCertificateTests : IDisposable
         using var certificate = AttestationCertificate.Load(options, _folder, isProduction: true);
         Assert.False(certificate.IsDevelopment);
         var snapshot = AttestationPdfTests.Synthetic(20);
-        var bytes = AttestationSigner.SignAndSave(
+        var bytes = (await AttestationSigner.SignAndSaveAsync(
             AttestationPdf.Render(snapshot, new string('b', 64), "https://example.test/verify/ABCD-EFGH-JK23", certificate.IsDevelopment),
-            certificate, snapshot.VerificationCode, snapshot.Issuer);
+            certificate, null, snapshot.VerificationCode, snapshot.Issuer)).Pdf;
 
         using var pdf = PdfDocument.Open(bytes);
         Assert.DoesNotContain("DEVELOPMENT", string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text)));

@@ -53,14 +53,13 @@ public sealed class AttestationFixture : IAsyncLifetime
         Acme = await Service.IssueAsync(AcmeId, "officer", null);
     }
 
-    public static AttestationService CreateService(TestDatabase database, out AttestationCertificateSource certificates)
+    public static AttestationService CreateService(TestDatabase database, out AttestationCertificateSource certificates,
+        Action<AttestationOptions>? configure = null)
     {
         var factory = new Factory(database);
-        var options = Microsoft.Extensions.Options.Options.Create(new AttestationOptions
-        {
-            BaseUrl = "https://compliance.example.test",
-            DataFolder = database.Folder,
-        });
+        var settings = new AttestationOptions { BaseUrl = "https://compliance.example.test", DataFolder = database.Folder };
+        configure?.Invoke(settings);
+        var options = Microsoft.Extensions.Options.Options.Create(settings);
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = database.Folder };
         certificates = new AttestationCertificateSource(options, database.Options, environment);
         return new AttestationService(factory, new SnapshotBuilder(factory, Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions())),
