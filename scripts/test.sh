@@ -34,7 +34,7 @@ if ! dotnet build Compliance.sln -c Release -nologo -v q >"$out/build.log" 2>&1;
   echo "the build failed (warnings are errors): see above"; echo "0 passed, 1 failed"; exit 1
 fi
 
-check sqlserver-script-is-current bash -c 'scripts/migration.sh --script && git diff --exit-code -- db/sqlserver/compliance.sql'
+check migration-scripts-are-current bash -c 'scripts/migration.sh --script && git diff --exit-code -- db/sqlserver/compliance.sql db/postgresql/compliance.sql'
 check benchmarks-smoke dotnet run -c Release --no-build --project tests/Compliance.Benchmarks -- all --smoke
 if ! $quick; then
   check dockerfile-lint npx --yes dockerfilelint@1.8.0 Dockerfile

@@ -54,7 +54,7 @@ public sealed class CheckRunner(
         try
         {
             var watch = Stopwatch.StartNew();
-            var at = clock.GetUtcNow().UtcDateTime;
+            var at = Now();
             await using var db = await factory.CreateDbContextAsync(ct);
             var reference = await ModelRecheck.LoadReferenceAsync(db, modelId, at, ct);
             var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
@@ -69,9 +69,12 @@ public sealed class CheckRunner(
         }
     }
 
+    /// <summary>The run's time in whole microseconds: every provider stores it exactly, so the trail's replay of it matches the table.</summary>
+    private DateTime Now() => UtcDateTimeConverter.ToMicroseconds(clock.GetUtcNow().UtcDateTime);
+
     private async Task<CheckRun> RunExclusiveAsync(CheckTrigger trigger, CancellationToken ct)
     {
-        var at = clock.GetUtcNow().UtcDateTime;
+        var at = Now();
         var watch = Stopwatch.StartNew();
         await using var db = await factory.CreateDbContextAsync(ct);
         db.As(Actor, $"{trigger} check run");
