@@ -41,6 +41,24 @@ public sealed class TestDatabase(DatabaseProvider provider = DatabaseProvider.Sq
         await Compliance.Web.Data.DemoData.DemoInventory.SeedAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
+    /// <summary>
+    /// Runs SQL on a connection of its own with foreign keys unenforced: what someone with the database file (SQLite) or
+    /// a superuser's session (PostgreSQL, replica role) can do behind the app's back.
+    /// </summary>
+    public async Task ExecuteWithoutForeignKeysAsync(string sql)
+    {
+        System.Data.Common.DbConnection connection = provider == DatabaseProvider.PostgreSql
+            ? new Npgsql.NpgsqlConnection(ConnectionString)
+            : new SqliteConnection(ConnectionString + ";Foreign Keys=False");
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = provider == DatabaseProvider.PostgreSql ? "SET session_replication_role = replica; " + sql : sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
     public async Task InitializeAsync()
     {
         if (provider == DatabaseProvider.PostgreSql)
