@@ -58,6 +58,9 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
         configurationBuilder.Properties<string>().HaveMaxLength(400);
     }
 
+    /// <summary>A time as this database stores it (cut to whole microseconds on PostgreSQL), for writers that bypass EF Core.</summary>
+    public DateTime AsStored(DateTime value) => IsPostgreSql ? UtcDateTimeConverter.ToMicroseconds(value) : value;
+
     /// <summary>PostgreSQL (Npgsql): its timestamps keep microseconds, not 100 ns ticks.</summary>
     internal bool IsPostgreSql => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
