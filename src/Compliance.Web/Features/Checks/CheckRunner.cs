@@ -55,6 +55,7 @@ public sealed class CheckRunner(
         {
             var watch = Stopwatch.StartNew();
             await using var db = await factory.CreateDbContextAsync(ct);
+            await using var instances = await CheckRunLock.AcquireAsync(db, ct);
             var at = db.AsStored(clock.GetUtcNow().UtcDateTime);
             var reference = await ModelRecheck.LoadReferenceAsync(db, modelId, at, ct);
             var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
@@ -73,11 +74,12 @@ public sealed class CheckRunner(
     {
         var watch = Stopwatch.StartNew();
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var instances = await CheckRunLock.AcquireAsync(db, ct);
         // As the database stores it: the trail's replay of LastSeen must match the table, and a waiver granted at this
         // same instant (saved through EF, so stored the same way) must be in force.
         var at = db.AsStored(clock.GetUtcNow().UtcDateTime);
         db.As(Actor, $"{trigger} check run");
-        // Runs are serialised, so one still "running" was interrupted (process stopped mid-run): say so.
+        // Runs are serialised (across instances too, on PostgreSQL), so one still "running" was interrupted (process stopped mid-run): say so.
         foreach (var stale in await db.CheckRuns.Where(r => r.Status == CheckRunStatus.Running).ToListAsync(ct))
         {
             stale.Status = CheckRunStatus.Failed;
