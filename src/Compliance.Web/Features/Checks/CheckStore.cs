@@ -77,18 +77,6 @@ public static class CheckStore
         : db.Database.IsSqlite() ? new SqliteCheckStore(db)
         : throw new NotSupportedException($"No check store for the database provider {db.Database.ProviderName}.");
 
-    /// <summary>FNV-1a over the characters: 64 bits, stable, enough to notice a changed explanation without keeping it.</summary>
-    internal static ulong DetailHash(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
-
     internal static string Clip(string detail) => detail.Length <= DetailMaxLength ? detail : detail[..(DetailMaxLength - 1)] + "…";
 
     /// <summary>Reads workloads and customers into arrays; the SQL is the same on both providers.</summary>

@@ -130,7 +130,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ICheckStore
             public int Severity;
             public int? RestrictionId;
             public int? ApprovalId;
-            public ulong DetailHash;
+            public string Detail; // compared exactly: a few MB for a hundred thousand active findings
             public bool Seen;
         }
 
@@ -153,7 +153,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ICheckStore
                         Severity = r.GetInt32(2),
                         RestrictionId = r.IsDBNull(3) ? null : r.GetInt32(3),
                         ApprovalId = r.IsDBNull(4) ? null : r.GetInt32(4),
-                        DetailHash = CheckStore.DetailHash(r.GetString(5)),
+                        Detail = r.GetString(5),
                     };
                 }
             }
@@ -170,7 +170,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ICheckStore
             {
                 known.Seen = true;
                 if (known.Severity == (int)f.Severity && known.RestrictionId == f.RestrictionId && known.ApprovalId == f.ApprovalId
-                    && known.DetailHash == CheckStore.DetailHash(detail))
+                    && known.Detail == detail)
                 {
                     return; // unchanged: LastSeen is stamped for all at the end
                 }

@@ -145,6 +145,18 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
             public bool Seen;
         }
 
+        /// <summary>FNV-1a over the characters: 64 bits, stable, enough to notice a changed explanation.</summary>
+        private static ulong Hash(string text)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            return hash;
+        }
+
         public Writer(ComplianceDb db, int run, DateTime at)
         {
             _db = db;
@@ -166,7 +178,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
                         Severity = r.GetInt32(2),
                         RestrictionId = r.IsDBNull(3) ? null : r.GetInt32(3),
                         ApprovalId = r.IsDBNull(4) ? null : r.GetInt32(4),
-                        DetailHash = CheckStore.DetailHash(r.GetString(5)),
+                        DetailHash = Hash(r.GetString(5)),
                     };
                 }
             }
@@ -194,7 +206,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
             {
                 known.Seen = true;
                 if (known.Severity == (int)f.Severity && known.RestrictionId == f.RestrictionId && known.ApprovalId == f.ApprovalId
-                    && known.DetailHash == CheckStore.DetailHash(detail))
+                    && known.DetailHash == Hash(detail))
                 {
                     return; // unchanged: LastSeen is stamped for all at the end
                 }
