@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the product on a fresh Debian machine, installing what the tests need first:
 # Chromium (browser tests), qpdf, poppler-utils and PDFBox preflight (PDF checks), the dotnet-ef tool, NuGet packages,
-# and dockerfilelint (npm). Prints one closing line: "N passed, N failed".
+# and dockerfilelint (npm). Starts a throwaway PostgreSQL 15 cluster (initdb + pg_ctl in a temporary folder on a free
+# port; stopped on exit) and gives the tests its connection string in COMPLIANCE_TEST_POSTGRES.
+# Prints one closing line: "N passed, N failed".
 #
 #   scripts/test.sh              everything
 #   scripts/test.sh --quick      skip installs, the Dockerfile lint and the publish check
@@ -29,13 +31,34 @@ if ! $quick; then
   fi
 fi
 
+# PostgreSQL: the production engine the integration tests also run on. Debian's package ships the binaries; no cluster
+# runs by default, and initdb refuses root, so as root the cluster belongs to the postgres user.
+pgbin=/usr/lib/postgresql/15/bin
+if [[ ! -x $pgbin/initdb ]] && ! $quick; then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+if [[ -x $pgbin/initdb ]]; then
+  pgdir=$(mktemp -d); pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  as_pg() { if [[ $(id -u) -eq 0 ]]; then su postgres -c "$*"; else bash -c "$*"; fi; }
+  [[ $(id -u) -eq 0 ]] && chown postgres "$pgdir"
+  as_pg "$pgbin/initdb -D $pgdir/data -A trust -U postgres --no-sync >/dev/null" &&
+    as_pg "$pgbin/pg_ctl -D $pgdir/data -l $pgdir/log -w start -o \"-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off\" >/dev/null" ||
+    { echo "could not start the test PostgreSQL cluster: see $pgdir/log"; cat "$pgdir/log" 2>/dev/null | tail -20; echo "0 passed, 1 failed"; exit 1; }
+  trap 'as_pg "$pgbin/pg_ctl -D $pgdir/data -m immediate stop" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+  export COMPLIANCE_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
+  echo "PostgreSQL test cluster on port $pgport"
+else
+  echo "PostgreSQL 15 is not installed ($pgbin): the PostgreSQL tests will fail saying so"
+fi
+
 dotnet tool restore >/dev/null
 if ! dotnet build Compliance.sln -c Release -nologo -v q >"$out/build.log" 2>&1; then
   grep -E "error|warn" "$out/build.log" | sort -u | head -40
   echo "the build failed (warnings are errors): see above"; echo "0 passed, 1 failed"; exit 1
 fi
 
-check sqlserver-script-is-current bash -c 'scripts/migration.sh --script && git diff --exit-code -- db/sqlserver/compliance.sql'
+check migration-scripts-are-current bash -c 'scripts/migration.sh --script && git diff --exit-code -- db/sqlserver/compliance.sql db/postgresql/compliance.sql'
 check benchmarks-smoke dotnet run -c Release --no-build --project tests/Compliance.Benchmarks -- all --smoke
 if ! $quick; then
   check dockerfile-lint npx --yes dockerfilelint@1.8.0 Dockerfile

@@ -7,12 +7,36 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Benchmarks;
 
-/// <summary>A generated inventory in a temporary SQLite file, opened the way the app opens it.</summary>
+/// <summary>
+/// A generated inventory in a temporary SQLite file, or (<c>--postgresql</c>) in a new database on the PostgreSQL
+/// server named by <c>COMPLIANCE_TEST_POSTGRES</c>; opened the way the app opens it.
+/// </summary>
 public sealed class BenchDatabase : IAsyncDisposable
 {
+    /// <summary>The engine every benchmark database of this process is created on.</summary>
+    public static DatabaseProvider Engine { get; set; } = DatabaseProvider.Sqlite;
+
+    private readonly string? _postgres = Engine == DatabaseProvider.PostgreSql ? CreatePostgres() : null;
+
     public string Folder { get; } = Directory.CreateTempSubdirectory("compliance-bench-").FullName;
 
-    public DatabaseOptions Options => new(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Folder, "bench.db")}");
+    public DatabaseOptions Options => _postgres is { } postgres
+        ? new(DatabaseProvider.PostgreSql, postgres)
+        : new(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Folder, "bench.db")}");
+
+    private static string Server => Environment.GetEnvironmentVariable("COMPLIANCE_TEST_POSTGRES") is { Length: > 0 } server
+        ? server
+        : throw new InvalidOperationException("--postgresql needs COMPLIANCE_TEST_POSTGRES: a superuser connection string to a PostgreSQL server (see docs/performance.md).");
+
+    private static string CreatePostgres()
+    {
+        var name = "bench_" + Guid.NewGuid().ToString("N");
+        using var connection = new Npgsql.NpgsqlConnection(Server);
+        connection.Open();
+        using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        create.ExecuteNonQuery();
+        return new Npgsql.NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
 
     public ComplianceDb Create()
     {
@@ -46,11 +70,19 @@ public sealed class BenchDatabase : IAsyncDisposable
         await db.Database.ExecuteSqlAsync($"VACUUM INTO {Path.GetFullPath(file)}");
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);
-        return ValueTask.CompletedTask;
+        if (_postgres is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var connection = new Npgsql.NpgsqlConnection(Server);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand(
+                $"DROP DATABASE IF EXISTS \"{new Npgsql.NpgsqlConnectionStringBuilder(_postgres).Database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }
 

@@ -13,11 +13,18 @@ using Compliance.Web.Data.DemoData;
 //             --circuits-per-context=200 circuits per browser context)
 //   generate  only generate 1,000,000 bindings into --out=<file.db>, for experiments in sqlite3; only when named
 //   --smoke   tiny sizes: proves the benchmarks still compile and run (CI)
+//   --postgresql  generate into PostgreSQL (COMPLIANCE_TEST_POSTGRES names the server) instead of SQLite; check only
 // Each RESULT line gives the figure, the physical limit measured in the same run and their ratio (docs/performance.md).
 var smoke = args.Contains("--smoke");
+if (args.Contains("--postgresql"))
+{
+    BenchDatabase.Engine = Compliance.Web.Data.DatabaseProvider.PostgreSql;
+    SQLitePCL.Batteries_V2.Init(); // the memory report reads SQLite's counters, which no SQLite connection initialised here
+}
+
 var chosen = (args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all").Split(',');
 bool Run(string name) => chosen.Contains(name) || chosen.Contains("all");
-Console.WriteLine($"AI Model Compliance benchmarks · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {(smoke ? "smoke" : "full")} · load average {Measure.Load()}");
+Console.WriteLine($"AI Model Compliance benchmarks · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {(smoke ? "smoke" : "full")} · {BenchDatabase.Engine} · load average {Measure.Load()}");
 
 if (chosen.Contains("generate"))
 {

@@ -58,6 +58,30 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
         configurationBuilder.Properties<string>().HaveMaxLength(400);
     }
 
+    /// <summary>A time as this database stores it (cut to whole microseconds on PostgreSQL), for writers that bypass EF Core.</summary>
+    public DateTime AsStored(DateTime value) => IsPostgreSql ? UtcDateTimeConverter.ToMicroseconds(value) : value;
+
+    /// <summary>PostgreSQL (Npgsql): its timestamps keep microseconds, not 100 ns ticks.</summary>
+    internal bool IsPostgreSql => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>
+    /// On PostgreSQL, cuts the times being saved to whole microseconds in the entities themselves, so what the audit
+    /// trail records (and later compares with the table) is exactly what the database stores.
+    /// </summary>
+    private void CutToMicroseconds()
+    {
+        foreach (var entry in ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is DateTime d && d.Ticks % 10 != 0)
+                {
+                    property.CurrentValue = UtcDateTimeConverter.ToMicroseconds(d);
+                }
+            }
+        }
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveWithAuditAsync(acceptAllChangesOnSuccess, sync: true, CancellationToken.None).GetAwaiter().GetResult();
 
@@ -72,6 +96,11 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
         }
 
         ChangeTracker.DetectChanges();
+        if (IsPostgreSql)
+        {
+            CutToMicroseconds();
+        }
+
         AuditTrail.BumpVersions(ChangeTracker);
         var pending = AuditTrail.Capture(ChangeTracker);
         if (pending.Count == 0)

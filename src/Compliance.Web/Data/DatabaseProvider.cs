@@ -7,6 +7,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    PostgreSql,
 }
 
 /// <summary>Where the database is and how EF Core reaches it, from <c>Database:Provider</c> and <c>ConnectionStrings:Compliance</c>.</summary>
@@ -14,20 +15,23 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 {
     public const string DefaultSqliteFile = "App_Data/compliance.db";
 
+    /// <summary>A server engine (SQL Server or PostgreSQL): shared by every instance, nothing kept beside the app.</summary>
+    public bool IsServer => Provider != DatabaseProvider.Sqlite;
+
     public static DatabaseOptions From(IConfiguration configuration, string contentRoot)
     {
         var name = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
-        if (!Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider))
+        if (!Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
         {
-            throw new InvalidOperationException($"Database:Provider is '{name}'; it must be Sqlite or SqlServer.");
+            throw new InvalidOperationException($"Database:Provider is '{name}'; it must be Sqlite, PostgreSql or SqlServer.");
         }
 
         var connectionString = configuration.GetConnectionString("Compliance");
-        if (provider == DatabaseProvider.SqlServer)
+        if (provider != DatabaseProvider.Sqlite)
         {
             return string.IsNullOrWhiteSpace(connectionString)
                 ? throw new InvalidOperationException(
-                    "Database:Provider is SqlServer but ConnectionStrings:Compliance is empty. Set it to the SQL Server connection string.")
+                    $"Database:Provider is {provider} but ConnectionStrings:Compliance is empty. Set it to the {provider} connection string.")
                 : new(provider, connectionString);
         }
 
@@ -36,14 +40,18 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
     public void Configure(DbContextOptionsBuilder options)
     {
-        if (Provider == DatabaseProvider.SqlServer)
+        switch (Provider)
         {
-            options.UseSqlServer(ConnectionString, x => x.MigrationsAssembly("Compliance.Migrations.SqlServer"));
-        }
-        else
-        {
-            options.UseSqlite(ConnectionString, x => x.MigrationsAssembly("Compliance.Migrations.Sqlite"))
-                .AddInterceptors(SqlitePragmas.Instance);
+            case DatabaseProvider.SqlServer:
+                options.UseSqlServer(ConnectionString, x => x.MigrationsAssembly("Compliance.Migrations.SqlServer"));
+                break;
+            case DatabaseProvider.PostgreSql:
+                options.UseNpgsql(ConnectionString, x => x.MigrationsAssembly("Compliance.Migrations.PostgreSql"));
+                break;
+            default:
+                options.UseSqlite(ConnectionString, x => x.MigrationsAssembly("Compliance.Migrations.Sqlite"))
+                    .AddInterceptors(SqlitePragmas.Instance);
+                break;
         }
     }
 }

@@ -40,8 +40,15 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     /// Measures the statistics in full after a bulk load (≈ 1 s per million bindings). Sampled ones guess low-cardinality
     /// columns badly (impact level looked like 2,000 rows a value, not 250,000), and the planner then sorted half a
     /// million bindings for a grid's last page instead of reading an index backwards.
+    /// PostgreSQL runs the same statement (its autovacuum would analyse the new rows too, but only minutes later).
     /// </summary>
-    public static Task AnalyzeAsync(DatabaseFacade database, CancellationToken ct) => RunAsync(database, "ANALYZE;", ct);
+    public static async Task AnalyzeAsync(DatabaseFacade database, CancellationToken ct)
+    {
+        if (database.IsSqlite() || database.IsNpgsql())
+        {
+            await database.ExecuteSqlRawAsync("ANALYZE;", ct);
+        }
+    }
 
     private static async Task RunAsync(DatabaseFacade database, string sql, CancellationToken ct)
     {

@@ -8,6 +8,7 @@ using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Checks.Notifications;
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 
@@ -21,12 +22,19 @@ public sealed class JobsOptions
 
     /// <summary><c>Jobs:WorkerCount</c>: 0 means two per processor, between 2 and 8.</summary>
     public int WorkerCount { get; set; }
+
+    /// <summary>
+    /// <c>Jobs:OrphanTimeout</c> (PostgreSQL storage): how long a job whose process died mid-run (no more heartbeats)
+    /// stays taken before another instance runs it. Default 5 minutes.
+    /// </summary>
+    public TimeSpan OrphanTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
 /// Hangfire: persistent SQLite storage in a file beside the database in the embedded default (single instance:
 /// two processes on one SQLite storage run some jobs twice), SQL Server storage when <c>Database:Provider</c> is
-/// SqlServer; the server (unless <c>Jobs:Enabled</c> is false); the dashboard at <c>/jobs</c> for administrators.
+/// SqlServer, PostgreSQL storage (schema <c>hangfire</c> in the app's database) when it is PostgreSql: on a server
+/// engine jobs are distributed across every instance, each taken by one worker; the server (unless <c>Jobs:Enabled</c> is false); the dashboard at <c>/jobs</c> for administrators.
 /// </summary>
 public static class JobsSetup
 {
@@ -56,6 +64,19 @@ public static class JobsSetup
                     CommandBatchMaxTimeout = TimeSpan.FromMinutes(5),
                     UseRecommendedIsolationLevel = true,
                     DisableGlobalLocks = true,
+                });
+            }
+            else if (database.Provider == DatabaseProvider.PostgreSql)
+            {
+                config.UsePostgreSqlStorage(c => c.UseNpgsqlConnection(database.ConnectionString), new PostgreSqlStorageOptions
+                {
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    // A worker's heartbeat keeps its job invisible to others while it runs; a process killed mid-run
+                    // stops beating, and its job is handed to another instance after this long (not after hours).
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = jobs.OrphanTimeout,
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
                 });
             }
             else

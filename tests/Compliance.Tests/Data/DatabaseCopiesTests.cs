@@ -1,6 +1,7 @@
 using Compliance.Data.Audit;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Data;
@@ -9,9 +10,13 @@ namespace Compliance.Tests.Data;
 /// A binding's copies of its customer, workload and model (the grid's sort and filter keys) are kept in step by the
 /// database's triggers, whichever way a row is written, and stay out of the audit trail.
 /// </summary>
-public sealed class DatabaseCopiesTests : IAsyncLifetime
+public abstract class DatabaseCopiesTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : DatabaseCopiesTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : DatabaseCopiesTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private int _bindingId, _workloadId, _customerId, _modelId, _otherModelId;
 
     public async Task InitializeAsync()
@@ -76,7 +81,7 @@ public sealed class DatabaseCopiesTests : IAsyncLifetime
     {
         await using (var db = _database.Create())
         {
-            await db.Database.ExecuteSqlAsync($"INSERT INTO Bindings (ModelId, WorkloadId, Usage, Purpose, \"From\") VALUES ({_otherModelId}, {_workloadId}, 0, 'pipeline', '2026-02-01 00:00:00')");
+            await db.Database.ExecuteSqlAsync($"INSERT INTO \"Bindings\" (\"ModelId\", \"WorkloadId\", \"Usage\", \"Purpose\", \"From\") VALUES ({_otherModelId}, {_workloadId}, 0, 'pipeline', '2026-02-01 00:00:00')");
         }
 
         await using var read = _database.Create();

@@ -1,17 +1,24 @@
 using System.Text.Json;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Data;
 
-/// <summary>Every entity written through the real SQLite database comes back with every property intact.</summary>
-public sealed class EntityRoundTripTests : IClassFixture<TestDatabase>
+/// <summary>Every entity written through the real database (SQLite and PostgreSQL) comes back with every property intact.</summary>
+public abstract class EntityRoundTripTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private static readonly DateTime T = new(2026, 3, 14, 15, 9, 26, DateTimeKind.Utc);
-    private readonly TestDatabase _database;
+    public sealed class OnSqlite() : EntityRoundTripTests(DatabaseProvider.Sqlite);
 
-    public EntityRoundTripTests(TestDatabase database) => _database = database;
+    public sealed class OnPostgreSql() : EntityRoundTripTests(DatabaseProvider.PostgreSql);
+
+    private static readonly DateTime T = new(2026, 3, 14, 15, 9, 26, DateTimeKind.Utc);
+    private readonly TestDatabase _database = new(provider);
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
     public async Task Every_entity_round_trips_with_all_its_values()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -16,13 +17,16 @@ namespace Compliance.Tests.Data;
 /// live in the database, so a sign-in cookie issued by one instance is accepted by the other; an instance on another
 /// database (another key ring) refuses it.
 /// </summary>
-public sealed class ScaleOutTests : IDisposable
+public abstract class ScaleOutTests : IDisposable
 {
-    private readonly string _shared = Directory.CreateTempSubdirectory("compliance-scaleout-").FullName;
+    public sealed class OnSqlite() : ScaleOutTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ScaleOutTests(DatabaseProvider.PostgreSql);
+
     private readonly Instance _a, _b, _other;
 
-    /// <summary>The app on the given database file.</summary>
-    private sealed class Instance(string? connectionString) : ComplianceAppFactory
+    /// <summary>The app on the given database (its own when none is given).</summary>
+    private sealed class Instance(DatabaseProvider provider, string? connectionString) : ComplianceAppFactory(provider)
     {
         protected override Dictionary<string, string?> Settings
         {
@@ -39,27 +43,19 @@ public sealed class ScaleOutTests : IDisposable
         }
     }
 
-    public ScaleOutTests()
+    protected ScaleOutTests(DatabaseProvider provider)
     {
-        var database = $"Data Source={Path.Combine(_shared, "compliance.db")}";
-        _a = new Instance(database);
+        _a = new Instance(provider, null);
         _a.CreateClient().Dispose(); // A migrates and seeds first, as the first instance of a deployment does
-        _b = new Instance(database);
-        _other = new Instance(null);
+        _b = new Instance(provider, _a.ConnectionString); // the same database (B creates none of its own)
+        _other = new Instance(provider, null);
     }
 
     public void Dispose()
     {
-        _a.Dispose();
         _b.Dispose();
+        _a.Dispose();
         _other.Dispose();
-        try
-        {
-            Directory.Delete(_shared, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 
     private static string SignInCookie(IServiceProvider services)

@@ -1,13 +1,18 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Data;
 
 /// <summary>The database itself keeps one open transition plan per binding, whatever the app checks first.</summary>
-public sealed class TransitionPlanIndexTests : IAsyncLifetime
+public abstract class TransitionPlanIndexTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : TransitionPlanIndexTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : TransitionPlanIndexTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
 
     public async Task InitializeAsync()
     {

@@ -1,19 +1,39 @@
+using Compliance.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Compliance.Tests.Infrastructure;
 
-/// <summary>The real app host on its own database file in a temporary folder.</summary>
+/// <summary>
+/// The real app host on a database of its own: a SQLite file in a temporary folder, or an empty database on the test
+/// PostgreSQL server that the app migrates at start as a production instance does.
+/// </summary>
 public class ComplianceAppFactory : WebApplicationFactory<Program>
 {
+    private readonly DatabaseProvider _provider;
+    private string? _postgres;
+
+    /// <summary>On SQLite (xunit builds class fixtures through their one public constructor, which must take nothing).</summary>
+    public ComplianceAppFactory()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected ComplianceAppFactory(DatabaseProvider provider) => _provider = provider;
+
+    public DatabaseProvider Provider => _provider;
+
     public string Folder { get; } = Directory.CreateTempSubdirectory("compliance-app-").FullName;
 
-    public string ConnectionString => $"Data Source={Path.Combine(Folder, "compliance.db")}";
+    public string ConnectionString => _provider == DatabaseProvider.PostgreSql
+        ? _postgres ??= PostgresServer.CreateDatabaseAsync(migrated: false).GetAwaiter().GetResult()
+        : $"Data Source={Path.Combine(Folder, "compliance.db")}";
 
     /// <summary>Settings on top of the app's own; tests add or override.</summary>
     protected virtual Dictionary<string, string?> Settings => new()
     {
+        ["Database:Provider"] = _provider.ToString(),
         ["ConnectionStrings:Compliance"] = ConnectionString,
         ["DemoData:Enabled"] = "true",
         ["Jobs:Enabled"] = "false",
@@ -32,6 +52,12 @@ public class ComplianceAppFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            PostgresServer.DropDatabaseAsync(_postgres).GetAwaiter().GetResult();
+            _postgres = null;
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -5,14 +5,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Infrastructure;
 
-/// <summary>A real SQLite database file in a fresh temporary folder, migrated like the app does it; deleted on dispose.</summary>
-public sealed class TestDatabase : IAsyncLifetime
+/// <summary>
+/// A real database migrated like the app does it, deleted on dispose: a SQLite file in a fresh temporary folder, or a
+/// database of its own on the test PostgreSQL server (<see cref="PostgresServer"/>).
+/// </summary>
+public sealed class TestDatabase(DatabaseProvider provider = DatabaseProvider.Sqlite) : IAsyncLifetime
 {
+    private string? _postgres;
+
+    public DatabaseProvider Provider => provider;
+
+    /// <summary>Files the tests keep beside the database (certificates, anchors); the SQLite file lives here too.</summary>
     public string Folder { get; } = Directory.CreateTempSubdirectory("compliance-test-").FullName;
 
-    public string ConnectionString => $"Data Source={Path.Combine(Folder, "compliance.db")};Pooling=False";
+    public string ConnectionString => provider == DatabaseProvider.PostgreSql
+        ? _postgres ?? throw new InvalidOperationException("The PostgreSQL test database is created in InitializeAsync.")
+        : $"Data Source={Path.Combine(Folder, "compliance.db")};Pooling=False";
 
-    public DatabaseOptions Options => new(DatabaseProvider.Sqlite, ConnectionString);
+    public DatabaseOptions Options => new(provider, ConnectionString);
 
     public ComplianceDb Create(string actor = "test")
     {
@@ -31,15 +41,44 @@ public sealed class TestDatabase : IAsyncLifetime
         await Compliance.Web.Data.DemoData.DemoInventory.SeedAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
+    /// <summary>
+    /// Runs SQL on a connection of its own with foreign keys unenforced: what someone with the database file (SQLite) or
+    /// a superuser's session (PostgreSQL, replica role) can do behind the app's back.
+    /// </summary>
+    public async Task ExecuteWithoutForeignKeysAsync(string sql)
+    {
+        System.Data.Common.DbConnection connection = provider == DatabaseProvider.PostgreSql
+            ? new Npgsql.NpgsqlConnection(ConnectionString)
+            : new SqliteConnection(ConnectionString + ";Foreign Keys=False");
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = provider == DatabaseProvider.PostgreSql ? "SET session_replication_role = replica; " + sql : sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
     public async Task InitializeAsync()
     {
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            _postgres = await PostgresServer.CreateDatabaseAsync(); // a copy of a migrated template
+            return;
+        }
+
         await using var db = Create();
         await db.Database.MigrateAsync();
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            await PostgresServer.DropDatabaseAsync(_postgres);
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);
@@ -48,8 +87,6 @@ public sealed class TestDatabase : IAsyncLifetime
         {
             // A file still open on a slow machine: the temp folder is cleaned by the OS.
         }
-
-        return Task.CompletedTask;
     }
 }
 

@@ -63,7 +63,8 @@ public static class AuditTrail
         var actorName = sync
             ? db.People.Where(p => p.Subject == actor).Select(p => p.DisplayName).FirstOrDefault()
             : await db.People.Where(p => p.Subject == actor).Select(p => p.DisplayName).FirstOrDefaultAsync(ct);
-        var at = DateTime.UtcNow;
+        // Whole microseconds: what every provider stores exactly (PostgreSQL keeps no finer), so the hash verifies.
+        var at = UtcDateTimeConverter.ToMicroseconds(DateTime.UtcNow);
         foreach (var change in pending)
         {
             var ev = new AuditEvent
@@ -86,15 +87,19 @@ public static class AuditTrail
         }
     }
 
-    /// <summary>Serialises appends: on SQL Server an application lock; SQLite's write transaction already excludes other writers.</summary>
+    /// <summary>
+    /// Serialises appends: on SQL Server an application lock, on PostgreSQL a transaction-level advisory lock (both held
+    /// until the appending transaction ends, across every instance); SQLite's write transaction already excludes
+    /// other writers.
+    /// </summary>
     private static async Task LockChainAsync(ComplianceDb db, bool sync, CancellationToken ct)
     {
-        if (db.Database.ProviderName?.EndsWith("SqlServer", StringComparison.Ordinal) != true)
+        var sql = ChainLockSql(db.Database.ProviderName);
+        if (sql is null)
         {
             return;
         }
 
-        const string sql = "EXEC sp_getapplock @Resource = 'audit-chain', @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
         if (sync)
         {
             db.Database.ExecuteSqlRaw(sql);
@@ -104,6 +109,15 @@ public static class AuditTrail
             await db.Database.ExecuteSqlRawAsync(sql, ct);
         }
     }
+
+    /// <summary>A key of PostgreSQL's advisory locks (64-bit), for the audit chain: "audit-ch" in ASCII.</summary>
+    public const long ChainLockKey = 0x61756469742D6368;
+
+    private static string? ChainLockSql(string? provider) =>
+        provider is null ? null
+        : provider.EndsWith("SqlServer", StringComparison.Ordinal) ? "EXEC sp_getapplock @Resource = 'audit-chain', @LockMode = 'Exclusive', @LockOwner = 'Transaction'"
+        : provider.Contains("Npgsql", StringComparison.Ordinal) ? $"SELECT pg_advisory_xact_lock({ChainLockKey})"
+        : null;
 
     public static string HashOf(AuditEvent e)
     {
@@ -148,10 +162,11 @@ public static class AuditTrail
     public static AuditEvent AppendEvent(
         DbConnection connection, DbTransaction tx, string actor, AuditAction action, string entity, string key, string? after, string? reason)
     {
-        var sqlite = connection.GetType().Name == "SqliteConnection";
-        if (!sqlite)
+        var kind = connection.GetType().Name;
+        var sqlite = kind == "SqliteConnection";
+        if (ChainLockSql(kind switch { "SqlConnection" => "SqlServer", "NpgsqlConnection" => "Npgsql", _ => kind }) is { } lockSql)
         {
-            Command(connection, tx, "EXEC sp_getapplock @Resource = 'audit-chain', @LockMode = 'Exclusive', @LockOwner = 'Transaction'").Dispose();
+            Command(connection, tx, lockSql).Dispose();
         }
 
         string previous;
@@ -162,7 +177,7 @@ public static class AuditTrail
 
         var ev = new AuditEvent
         {
-            At = DateTime.UtcNow,
+            At = UtcDateTimeConverter.ToMicroseconds(DateTime.UtcNow),
             User = actor,
             Action = action,
             Entity = entity,
@@ -178,7 +193,9 @@ public static class AuditTrail
             VALUES (@at, @user, @action, @entity, @key, NULL, @after, @reason, @previous, @hash)
             """, execute: false);
         // SQLite holds DateTime as EF Core's text; SQL Server as datetime2 (full precision: the hash covers every tick).
-        Parameter(insert, "@at", sqlite ? ev.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture) : ev.At, DbType.DateTime2, sqlite);
+        // PostgreSQL infers timestamp with time zone from the UTC value (DateTime2 would mean timestamp without).
+        Parameter(insert, "@at", sqlite ? ev.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture) : ev.At, DbType.DateTime2,
+            sqlite || kind == "NpgsqlConnection");
         Parameter(insert, "@user", ev.User);
         Parameter(insert, "@action", (int)ev.Action);
         Parameter(insert, "@entity", ev.Entity);

@@ -15,8 +15,8 @@ public sealed record InventorySize(int Customers, int Workloads, int Bindings, i
 
 /// <summary>
 /// Generates a large, deterministic inventory for tests and benchmarks (1,000,000 bindings in seconds):
-/// plain prepared inserts in one transaction on the DbContext's connection. It bypasses the audit trail
-/// on purpose — generated load, not product data — and runs on an empty SQLite database only.
+/// plain prepared inserts (SQLite) or binary COPY (PostgreSQL) in one transaction on the DbContext's connection.
+/// It bypasses the audit trail on purpose — generated load, not product data — and runs on an empty database only.
 /// </summary>
 public static class InventoryGenerator
 {
@@ -25,9 +25,10 @@ public static class InventoryGenerator
 
     public static async Task<TimeSpan> GenerateAsync(ComplianceDb db, InventorySize size, int seed = 42, CancellationToken ct = default)
     {
-        if (!db.Database.IsSqlite())
+        var sqlite = db.Database.IsSqlite();
+        if (!sqlite && !db.Database.IsNpgsql())
         {
-            throw new NotSupportedException("The generator writes SQLite; load SQL Server with the bulk copy tools instead.");
+            throw new NotSupportedException("The generator writes SQLite or PostgreSQL; load SQL Server with the bulk copy tools instead.");
         }
 
         if (await db.Bindings.AnyAsync(ct) || await db.Models.AnyAsync(ct))
@@ -40,8 +41,9 @@ public static class InventoryGenerator
         var today = DateTime.UtcNow.Date;
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        await using (var pragma = connection.CreateCommand())
+        if (sqlite)
         {
+            await using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA cache_size=-65536;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
@@ -74,7 +76,7 @@ public static class InventoryGenerator
                 var model = 1 + (i - 1) % size.Models;
                 var narrow = random.NextDouble() < size.FailingShare * 2;
                 return [model, (int)ApprovalStatus.Approved, (int)(narrow ? ImpactLevel.IL4 : ImpactLevel.IL6), (int)(DataCategories.CUI | DataCategories.PII),
-                    (int)Usages.All, 0, "[]", today.AddDays(-400), today.AddDays(i % 97 == 0 ? 20 : 365), "generated", "generator", today.AddDays(-401), "approver", today.AddDays(-400), 0];
+                    (int)Usages.All, 0, Array.Empty<int>(), today.AddDays(-400), today.AddDays(i % 97 == 0 ? 20 : 365), "generated", "generator", today.AddDays(-401), "approver", today.AddDays(-400), 0];
             }, ct);
 
         await InsertAsync(connection, tx, "Bindings", ["ModelId", "WorkloadId", "Usage", "Purpose", "From", "To"], size.Bindings, i =>
@@ -89,6 +91,12 @@ public static class InventoryGenerator
     private static async Task InsertAsync(DbConnection connection, DbTransaction tx, string table, string[] columns, int count,
         Func<int, object?[]> row, CancellationToken ct)
     {
+        if (connection is Npgsql.NpgsqlConnection postgres)
+        {
+            await CopyAsync(postgres, table, columns, count, row, ct);
+            return;
+        }
+
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
@@ -110,11 +118,38 @@ public static class InventoryGenerator
                 {
                     null => DBNull.Value,
                     DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss"),
+                    int[] ids => System.Text.Json.JsonSerializer.Serialize(ids), // a primitive collection is JSON text on SQLite
                     var v => v,
                 };
             }
 
             await cmd.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>PostgreSQL's bulk path: one binary COPY per table (the binding-copy triggers fire for each row as on insert).</summary>
+    private static async Task CopyAsync(Npgsql.NpgsqlConnection connection, string table, string[] columns, int count, Func<int, object?[]> row, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"COPY \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)", ct);
+        for (var i = 1; i <= count; i++)
+        {
+            await copy.StartRowAsync(ct);
+            foreach (var value in row(i))
+            {
+                // Typed writes: binary COPY sends each value in its column's wire format.
+                await (value switch
+                {
+                    null => copy.WriteNullAsync(ct),
+                    int v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Integer, ct),
+                    string v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Text, ct),
+                    DateTime v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.TimestampTz, ct),
+                    int[] v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer, ct), // integer[] here
+                    var v => throw new NotSupportedException($"The generator writes no {v.GetType().Name} values."),
+                });
+            }
+        }
+
+        await copy.CompleteAsync(ct);
     }
 }

@@ -54,8 +54,9 @@ public sealed class CheckRunner(
         try
         {
             var watch = Stopwatch.StartNew();
-            var at = clock.GetUtcNow().UtcDateTime;
             await using var db = await factory.CreateDbContextAsync(ct);
+            await using var instances = await CheckRunLock.AcquireAsync(db, ct);
+            var at = db.AsStored(clock.GetUtcNow().UtcDateTime);
             var reference = await ModelRecheck.LoadReferenceAsync(db, modelId, at, ct);
             var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
             log.LogInformation("Re-checked the {Evaluated} bindings of model {Model}: {Opened} findings opened, {Changed} changed, {Resolved} resolved in {Elapsed} ms",
@@ -71,11 +72,14 @@ public sealed class CheckRunner(
 
     private async Task<CheckRun> RunExclusiveAsync(CheckTrigger trigger, CancellationToken ct)
     {
-        var at = clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var instances = await CheckRunLock.AcquireAsync(db, ct);
+        // As the database stores it: the trail's replay of LastSeen must match the table, and a waiver granted at this
+        // same instant (saved through EF, so stored the same way) must be in force.
+        var at = db.AsStored(clock.GetUtcNow().UtcDateTime);
         db.As(Actor, $"{trigger} check run");
-        // Runs are serialised, so one still "running" was interrupted (process stopped mid-run): say so.
+        // Runs are serialised (across instances too, on PostgreSQL), so one still "running" was interrupted (process stopped mid-run): say so.
         foreach (var stale in await db.CheckRuns.Where(r => r.Status == CheckRunStatus.Running).ToListAsync(ct))
         {
             stale.Status = CheckRunStatus.Failed;

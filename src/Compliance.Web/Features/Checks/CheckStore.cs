@@ -73,6 +73,7 @@ public static class CheckStore
     /// <summary>The store for the context's provider; it uses the context's connection for writing.</summary>
     public static ICheckStore For(ComplianceDb db) =>
         db.Database.IsSqlServer() ? new SqlServerCheckStore(db)
+        : db.Database.IsNpgsql() ? new PostgreSqlCheckStore(db)
         : db.Database.IsSqlite() ? new SqliteCheckStore(db)
         : throw new NotSupportedException($"No check store for the database provider {db.Database.ProviderName}.");
 
@@ -138,9 +139,11 @@ public static class CheckStore
         var p = cmd.CreateParameter();
         p.ParameterName = name;
         p.Value = value ?? DBNull.Value;
-        if (value is DateTime)
+        if (value is DateTime && cmd is Microsoft.Data.SqlClient.SqlCommand)
         {
-            p.DbType = System.Data.DbType.DateTime2; // SQL Server: full precision, like the datetime2 columns
+            // SQL Server: full precision, like the datetime2 columns. (On PostgreSQL DateTime2 would mean timestamp without
+            // time zone; Npgsql infers timestamp with time zone from the UTC value, like the columns.)
+            p.DbType = System.Data.DbType.DateTime2;
         }
 
         cmd.Parameters.Add(p);
@@ -211,7 +214,7 @@ public static class CheckStore
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                bySeverity[(Severity)r.GetInt32(0)] = r.GetInt32(1);
+                bySeverity[(Severity)r.GetInt32(0)] = Convert.ToInt32(r.GetValue(1)); // COUNT is bigint on PostgreSQL
             }
         }
 

@@ -114,16 +114,19 @@ public sealed class DecisionService(
 
         public WorkloadReader(DatabaseOptions database)
         {
-            _connection = database.Provider == DatabaseProvider.SqlServer
-                ? new SqlConnection(database.ConnectionString)
-                : new SqliteConnection(database.ConnectionString);
+            _connection = database.Provider switch
+            {
+                DatabaseProvider.SqlServer => new SqlConnection(database.ConnectionString),
+                DatabaseProvider.PostgreSql => new Npgsql.NpgsqlConnection(database.ConnectionString),
+                _ => new SqliteConnection(database.ConnectionString),
+            };
             _connection.Open();
             _command = _connection.CreateCommand();
             _command.CommandText = WorkloadSql;
             _id = CheckStore.Add(_command, "@id", 0);
-            if (database.Provider == DatabaseProvider.SqlServer)
+            if (database.IsServer)
             {
-                _id.DbType = System.Data.DbType.Int32;
+                _id.DbType = System.Data.DbType.Int32; // a prepared statement on a server engine needs the parameter's type
             }
 
             _command.Prepare();

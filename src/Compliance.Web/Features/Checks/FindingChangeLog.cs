@@ -32,16 +32,16 @@ internal sealed class FindingChangeLog
     public void Changed(long key) => _keys.Add(key);
 
     /// <summary>
-    /// Runs an UPDATE of findings and notes each row it changed (SQLite <c>RETURNING</c>, SQL Server <c>OUTPUT</c>,
-    /// added before the statement's first WHERE); returns how many.
+    /// Runs an UPDATE of findings and notes each row it changed (SQLite and PostgreSQL <c>RETURNING</c>, SQL Server
+    /// <c>OUTPUT</c>, added before the statement's first WHERE); returns how many.
     /// </summary>
     public int Execute(DbConnection connection, DbTransaction tx, string update, params (string Name, object? Value)[] parameters)
     {
-        var sqlite = IsSqlite(connection);
+        var returning = connection is not Microsoft.Data.SqlClient.SqlConnection;
         var where = update.IndexOf(" WHERE ", StringComparison.Ordinal);
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = sqlite
+        cmd.CommandText = returning
             ? update + " RETURNING \"BindingId\", \"Rule\""
             : update[..where] + " OUTPUT inserted.\"BindingId\", inserted.\"Rule\"" + update[where..];
         foreach (var (name, value) in parameters)
@@ -150,6 +150,4 @@ internal sealed class FindingChangeLog
     }
 
     private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
-
-    private static bool IsSqlite(DbConnection connection) => connection is Microsoft.Data.Sqlite.SqliteConnection;
 }

@@ -12,7 +12,7 @@ public sealed record ModelRecheckResult(int ModelId, int BindingsEvaluated, int 
 /// Re-checks the bindings of one model after its approvals (or restrictions naming it) changed: the same
 /// <see cref="ReferenceData"/> and <see cref="BindingEvaluator"/> as the full run, over only that model's bindings
 /// (an indexed read: <c>Bindings(ModelId, Id)</c>), and only their findings are inserted, updated, resolved and
-/// waived. Plain ADO.NET on the context's connection with SQL both providers run, in one transaction.
+/// waived. Plain ADO.NET on the context's connection with SQL every provider runs, in one transaction.
 /// A full run afterwards finds nothing to change for those bindings.
 /// </summary>
 internal static class ModelRecheck
@@ -69,7 +69,7 @@ internal static class ModelRecheck
 
     public static ModelRecheckResult Run(ComplianceDb db, ReferenceData reference, int modelId, DateTime at, TimeSpan window, System.Diagnostics.Stopwatch watch, CancellationToken ct)
     {
-        // SQLite stores DateTime as EF Core's text; SQL Server takes datetime2.
+        // SQLite stores DateTime as EF Core's text; SQL Server takes datetime2, PostgreSQL timestamp with time zone.
         object now = db.Database.IsSqlite() ? SqliteCheckStore.Text(at) : at;
         db.Database.OpenConnection(); // through EF: the SQLite pragmas interceptor runs
         try

@@ -1,13 +1,18 @@
 using Compliance.Data.Audit;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Data.Audit;
 
-public sealed class AuditTrailTests : IAsyncLifetime
+public abstract class AuditTrailTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : AuditTrailTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : AuditTrailTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
 
     public Task InitializeAsync() => _database.InitializeAsync();
 
@@ -85,7 +90,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         var ids = await WriteThreeEvents();
         await using var db = _database.Create();
-        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE AuditEvents SET \"User\" = 'mallory' WHERE Id = {ids[1]}");
+        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"AuditEvents\" SET \"User\" = 'mallory' WHERE \"Id\" = {ids[1]}");
 
         var broken = await AuditTrail.VerifyAsync(db);
         Assert.NotNull(broken);
@@ -98,7 +103,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         var ids = await WriteThreeEvents();
         await using var db = _database.Create();
-        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM AuditEvents WHERE Id = {ids[1]}");
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {ids[1]}");
 
         var broken = await AuditTrail.VerifyAsync(db);
         Assert.NotNull(broken);
@@ -111,7 +116,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await WriteThreeEvents();
         await using var db = _database.Create();
-        await db.Database.ExecuteSqlRawAsync("UPDATE Customers SET Name = 'Forged' WHERE Code = 'c1'");
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"Customers\" SET \"Name\" = 'Forged' WHERE \"Code\" = 'c1'");
 
         var drift = await AuditTrail.FindDriftAsync(db);
         var row = Assert.Single(drift);

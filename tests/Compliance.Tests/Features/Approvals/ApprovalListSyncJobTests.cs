@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,10 +12,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Compliance.Tests.Features.Approvals;
 
-public sealed class ApprovalListSyncJobTests : IAsyncLifetime
+public abstract class ApprovalListSyncJobTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : ApprovalListSyncJobTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ApprovalListSyncJobTests(DatabaseProvider.PostgreSql);
+
     private const string ListName = "Enterprise AI board";
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(provider);
     private ListServer _server = default!;
     private ServiceProvider _services = default!;
     private ApprovalListSyncJob _job = default!;

@@ -1,5 +1,6 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +8,13 @@ using MudBlazor;
 
 namespace Compliance.Tests.Features.Approvals;
 
-public sealed class ApprovalQueriesTests : IAsyncLifetime
+public abstract class ApprovalQueriesTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : ApprovalQueriesTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ApprovalQueriesTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
 
     public async Task InitializeAsync()
     {

@@ -1,13 +1,18 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Features.Approvals;
 
-public sealed class ApprovalServiceTests : IAsyncLifetime
+public abstract class ApprovalServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : ApprovalServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ApprovalServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly ApprovalEvents _events = new();
     private readonly List<string> _changes = [];
     private ApprovalService _approvals = default!;

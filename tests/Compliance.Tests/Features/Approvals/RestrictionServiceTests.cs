@@ -1,13 +1,18 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Features.Approvals;
 
-public sealed class RestrictionServiceTests : IAsyncLifetime
+public abstract class RestrictionServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : RestrictionServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : RestrictionServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private RestrictionService _restrictions = default!;
 
     public async Task InitializeAsync()

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
@@ -13,9 +14,13 @@ namespace Compliance.Tests.Features.Approvals;
 /// One administrator cannot bring an approval into force through an approval-list source by any path:
 /// adding a source, changing it, re-enabling it, or accepting what it fetched. A second one can.
 /// </summary>
-public sealed class SourceFourEyesTests : IAsyncLifetime
+public abstract class SourceFourEyesTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : SourceFourEyesTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SourceFourEyesTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private ListServer _server = default!;
     private ServiceProvider _services = default!;
     private ApprovalListSourceService _sources = default!;
@@ -377,7 +382,7 @@ public sealed class SourceFourEyesTests : IAsyncLifetime
         await using var db = _database.Create();
         Assert.DoesNotContain(await Compliance.Data.Audit.AuditTrail.FindDriftAsync(db), d => d.Entity == nameof(ApprovalListSource));
 
-        await db.Database.ExecuteSqlRawAsync("UPDATE ApprovalListSources SET Review = 1, ReviewedBy = 'admin2' WHERE Id = {0}", created.Id);
+        await db.Database.ExecuteSqlRawAsync("UPDATE \"ApprovalListSources\" SET \"Review\" = 1, \"ReviewedBy\" = 'admin2' WHERE \"Id\" = {0}", created.Id);
 
         var drift = Assert.Single(await Compliance.Data.Audit.AuditTrail.FindDriftAsync(db), d => d.Entity == nameof(ApprovalListSource));
         Assert.Equal(created.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), drift.Key);

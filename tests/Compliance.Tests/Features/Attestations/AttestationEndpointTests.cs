@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
 using Microsoft.AspNetCore.Authentication;
@@ -19,9 +20,18 @@ using Microsoft.Extensions.Options;
 namespace Compliance.Tests.Features.Attestations;
 
 /// <summary>The real app host; requests sign in through a header-driven test scheme ("name;role;customer").</summary>
-public sealed class AttestationAppFactory : ComplianceAppFactory
+public class AttestationAppFactory : ComplianceAppFactory
 {
     public const string Header = "X-Test-User";
+
+    public AttestationAppFactory()
+    {
+    }
+
+    protected AttestationAppFactory(DatabaseProvider provider)
+        : base(provider)
+    {
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -61,8 +71,15 @@ public sealed class AttestationAppFactory : ComplianceAppFactory
     }
 }
 
-public sealed class AttestationEndpointTests(AttestationAppFactory factory) : IClassFixture<AttestationAppFactory>
+/// <summary>The same app on PostgreSQL.</summary>
+public sealed class PostgreSqlAttestationAppFactory() : AttestationAppFactory(DatabaseProvider.PostgreSql);
+
+public abstract class AttestationEndpointTests(AttestationAppFactory factory)
 {
+    public sealed class OnSqlite(AttestationAppFactory factory) : AttestationEndpointTests(factory), IClassFixture<AttestationAppFactory>;
+
+    public sealed class OnPostgreSql(PostgreSqlAttestationAppFactory factory) : AttestationEndpointTests(factory), IClassFixture<PostgreSqlAttestationAppFactory>;
+
     private HttpClient Client(string? user = null)
     {
         var client = factory.CreateClient(new() { AllowAutoRedirect = false });

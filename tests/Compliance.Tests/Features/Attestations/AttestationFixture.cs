@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Checks;
@@ -16,9 +17,17 @@ namespace Compliance.Tests.Features.Attestations;
 /// succeeded run, open, waived and warning findings, a waiver and a transition plan; and one attestation
 /// issued for acme that read-only tests share.
 /// </summary>
-public sealed class AttestationFixture : IAsyncLifetime
+public class AttestationFixture : IAsyncLifetime
 {
-    public TestDatabase Database { get; } = new();
+    /// <summary>On SQLite (xunit builds class fixtures through their one public constructor, which must take nothing).</summary>
+    public AttestationFixture()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected AttestationFixture(DatabaseProvider provider) => Database = new(provider);
+
+    public TestDatabase Database { get; }
 
     public AttestationService Service { get; private set; } = null!;
 
@@ -187,3 +196,6 @@ public sealed class AttestationFixture : IAsyncLifetime
         public ComplianceDb CreateDbContext() => database.Create();
     }
 }
+
+/// <summary>The same fixture on PostgreSQL.</summary>
+public sealed class PostgreSqlAttestationFixture() : AttestationFixture(DatabaseProvider.PostgreSql);

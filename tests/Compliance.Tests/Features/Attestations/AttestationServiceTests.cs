@@ -8,8 +8,12 @@ using UglyToad.PdfPig;
 
 namespace Compliance.Tests.Features.Attestations;
 
-public sealed class AttestationServiceTests(AttestationFixture fixture) : IClassFixture<AttestationFixture>
+public abstract class AttestationServiceTests(AttestationFixture fixture)
 {
+    public sealed class OnSqlite(AttestationFixture fixture) : AttestationServiceTests(fixture), IClassFixture<AttestationFixture>;
+
+    public sealed class OnPostgreSql(PostgreSqlAttestationFixture fixture) : AttestationServiceTests(fixture), IClassFixture<PostgreSqlAttestationFixture>;
+
     private async Task<(byte[] Pdf, AttestationSnapshot Snapshot)> AcmeFilesAsync()
     {
         var pdf = await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.Unrestricted);

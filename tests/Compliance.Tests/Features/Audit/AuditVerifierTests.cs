@@ -1,6 +1,7 @@
 using Compliance.Domain;
 using Compliance.Tests.Features.Attestations;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Audit;
 using Compliance.Web.Features.Checks;
@@ -11,9 +12,13 @@ using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Audit;
 
-public sealed class AuditVerifierTests : IAsyncLifetime
+public abstract class AuditVerifierTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : AuditVerifierTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : AuditVerifierTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private AuditAnchorLog _anchors = null!;
     private AuditVerifier _verifier = null!;
@@ -85,8 +90,8 @@ public sealed class AuditVerifierTests : IAsyncLifetime
             var attestationEvent = await db.AuditEvents.Where(e => e.Entity == nameof(Attestation)).MinAsync(e => e.Id);
             Assert.True(anchor.EventId >= attestationEvent, "the anchor covers the attestation's own event");
             // Someone with write access to the database removes the attestation and every event from it on.
-            await db.Database.ExecuteSqlAsync($"DELETE FROM AuditEvents WHERE Id >= {attestationEvent}");
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM Attestations");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM \"AuditEvents\" WHERE \"Id\" >= {attestationEvent}");
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Attestations\"");
             Assert.Null(await Compliance.Data.Audit.AuditTrail.VerifyAsync(db)); // the shorter chain is intact
             Assert.Empty(await AuditAnchors.FindBrokenAsync(db)); // and no attestation in the database anchors it
         }

@@ -1,8 +1,8 @@
 using Compliance.Data.Audit;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,9 +10,13 @@ using Microsoft.Extensions.Options;
 namespace Compliance.Tests.Features.Audit;
 
 /// <summary>Check runs write findings outside EF Core; their changes still reach the trail, and the trail still catches tampering.</summary>
-public sealed class FindingsOnTheTrailTests : IAsyncLifetime
+public abstract class FindingsOnTheTrailTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : FindingsOnTheTrailTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : FindingsOnTheTrailTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private CheckRunner _runner = null!;
     private WaiverService _waivers = null!;
@@ -119,10 +123,10 @@ public sealed class FindingsOnTheTrailTests : IAsyncLifetime
             var ids = await db.Findings.Where(f => f.Status == FindingStatus.Open && !db.Waivers.Any(w => w.FindingId == f.Id))
                 .OrderBy(f => f.Id).Select(f => f.Id).Take(2).ToListAsync();
             (edited, deleted) = (ids[0], ids[1]);
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Findings SET Status = 2 WHERE Id = {edited}");
-            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM Findings WHERE Id = {deleted}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"Findings\" SET \"Status\" = 2 WHERE \"Id\" = {edited}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM \"Findings\" WHERE \"Id\" = {deleted}");
             await db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO Findings (BindingId, Rule, Severity, Status, FirstSeen, LastSeen, Detail) SELECT MAX(Id), 99, 0, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'forged' FROM Bindings");
+                "INSERT INTO \"Findings\" (\"BindingId\", \"Rule\", \"Severity\", \"Status\", \"FirstSeen\", \"LastSeen\", \"Detail\") SELECT MAX(\"Id\"), 99, 0, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'forged' FROM \"Bindings\"");
         }
 
         await using var read = _database.Create();
@@ -148,14 +152,9 @@ public sealed class FindingsOnTheTrailTests : IAsyncLifetime
             finding = await db.Findings.Select(f => f.Id).FirstAsync();
         }
 
-        // Plain SQL on a connection of its own, foreign keys off: what someone with the database file can do.
-        await using (var connection = new SqliteConnection(_database.ConnectionString + ";Foreign Keys=False"))
-        {
-            await connection.OpenAsync();
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"DELETE FROM Restrictions WHERE Id = {restriction}; DELETE FROM Bindings WHERE Id = {binding}; DELETE FROM Findings WHERE Id = {finding};";
-            await cmd.ExecuteNonQueryAsync();
-        }
+        // Plain SQL on a connection of its own, foreign keys off: what someone with the database (file) can do.
+        await _database.ExecuteWithoutForeignKeysAsync(
+            $"DELETE FROM \"Restrictions\" WHERE \"Id\" = {restriction}; DELETE FROM \"Bindings\" WHERE \"Id\" = {binding}; DELETE FROM \"Findings\" WHERE \"Id\" = {finding};");
 
         await using var read = _database.Create();
         var drift = await AuditTrail.FindDriftAsync(read);
@@ -187,7 +186,7 @@ public sealed class FindingsOnTheTrailTests : IAsyncLifetime
         await using (var db = _database.Create())
         {
             binding = await db.Bindings.Select(b => b.Id).FirstAsync();
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE Bindings SET CustomerName = 'Someone else' WHERE Id = {binding}");
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"Bindings\" SET \"CustomerName\" = 'Someone else' WHERE \"Id\" = {binding}");
         }
 
         await using var read = _database.Create();

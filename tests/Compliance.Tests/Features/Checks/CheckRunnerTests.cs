@@ -1,6 +1,7 @@
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,9 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Checks;
 
-public sealed class CheckRunnerTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public abstract class CheckRunnerTests(DatabaseProvider provider, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite(Xunit.Abstractions.ITestOutputHelper output) : CheckRunnerTests(DatabaseProvider.Sqlite, output);
+
+    public sealed class OnPostgreSql(Xunit.Abstractions.ITestOutputHelper output) : CheckRunnerTests(DatabaseProvider.PostgreSql, output);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private CheckRunner _runner = null!;
     private ReferenceDataCache _cache = null!;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Checks;
 using Microsoft.AspNetCore.Hosting;
@@ -14,15 +15,29 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Compliance.Tests.Features.Checks;
 
-public sealed class DecisionEndpointsTests : IClassFixture<DecisionEndpointsTests.Factory>
+public abstract class DecisionEndpointsTests(DecisionEndpointsTests.Factory factory)
 {
-    private readonly Factory _factory;
+    private readonly Factory _factory = factory;
 
-    public DecisionEndpointsTests(Factory factory) => _factory = factory;
+    public sealed class OnSqlite(Factory factory) : DecisionEndpointsTests(factory), IClassFixture<Factory>;
+
+    public sealed class OnPostgreSql(PostgreSqlFactory factory) : DecisionEndpointsTests(factory), IClassFixture<PostgreSqlFactory>;
+
+    /// <summary>The app on PostgreSQL.</summary>
+    public sealed class PostgreSqlFactory() : Factory(DatabaseProvider.PostgreSql);
 
     /// <summary>The real app with the demo inventory; requests sign in through <see cref="TestAuthentication"/> headers.</summary>
-    public sealed class Factory : ComplianceAppFactory
+    public class Factory : ComplianceAppFactory
     {
+        public Factory()
+        {
+        }
+
+        protected Factory(DatabaseProvider provider)
+            : base(provider)
+        {
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);

@@ -1,14 +1,19 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Checks;
 
-public sealed class DecisionServiceTests : IAsyncLifetime
+public abstract class DecisionServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : DecisionServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : DecisionServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private ReferenceDataCache _cache = null!;
     private DecisionService _decisions = null!;

@@ -1,5 +1,6 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,9 +9,13 @@ using Microsoft.Extensions.Options;
 namespace Compliance.Tests.Features.Checks;
 
 /// <summary>Re-checking one model's bindings after its approval changes leaves exactly what a full run leaves.</summary>
-public sealed class ModelRecheckTests : IAsyncLifetime
+public abstract class ModelRecheckTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : ModelRecheckTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ModelRecheckTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private CheckRunner _runner = null!;
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Checks.Transitions;
 using Compliance.Web.Features.Inventory;
@@ -10,9 +11,13 @@ using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Checks;
 
-public sealed class TransitionServiceTests : IAsyncLifetime
+public abstract class TransitionServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : TransitionServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : TransitionServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private readonly InventoryEvents _events = new();
     private CheckRunner _runner = null!;

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,13 @@ using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Checks;
 
-public sealed class WaiverServiceTests : IAsyncLifetime
+public abstract class WaiverServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : WaiverServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : WaiverServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private CheckRunner _runner = null!;
     private WaiverService _waivers = null!;

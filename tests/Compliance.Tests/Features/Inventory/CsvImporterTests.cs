@@ -1,15 +1,20 @@
 using System.Text;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Inventory.Import;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Features.Inventory;
 
-public sealed class CsvImporterTests : IAsyncLifetime
+public abstract class CsvImporterTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : CsvImporterTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : CsvImporterTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private CsvImporter _importer = default!;
 
     public async Task InitializeAsync()

@@ -1,5 +1,6 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,13 @@ using MudBlazor;
 namespace Compliance.Tests.Features.Inventory;
 
 /// <summary>Grid filters and sorts run in SQL over the real database and agree with the same question asked in LINQ.</summary>
-public sealed class GridQueryTests : IAsyncLifetime
+public abstract class GridQueryTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : GridQueryTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : GridQueryTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
 
     public async Task InitializeAsync()
     {
@@ -124,7 +129,7 @@ public sealed class GridQueryTests : IAsyncLifetime
 
         // A binding that a reused total does not see until the view changes or the grid resets.
         var binding = await db.Bindings.AsNoTracking().FirstAsync();
-        await db.Database.ExecuteSqlAsync($"INSERT INTO Bindings (ModelId, WorkloadId, Usage, Purpose, \"From\") VALUES ({binding.ModelId}, {binding.WorkloadId}, 0, 'late', '2026-01-01 00:00:00')");
+        await db.Database.ExecuteSqlAsync($"INSERT INTO \"Bindings\" (\"ModelId\", \"WorkloadId\", \"Usage\", \"Purpose\", \"From\") VALUES ({binding.ModelId}, {binding.WorkloadId}, 0, 'late', '2026-01-01 00:00:00')");
         state.Page = 1;
         Assert.Equal(before.TotalItems, (await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id, paging)).TotalItems);
         Assert.Equal(before.TotalItems + 1, (await GridQuery.PageAsync(db.BindingRows(), state, CancellationToken.None, r => r.Id, paging, scope: "another view")).TotalItems);
@@ -138,9 +143,9 @@ public sealed class GridQueryTests : IAsyncLifetime
         await using var db = _database.Create();
         var now = DateTime.UtcNow;
         var some = await db.Bindings.AsNoTracking().OrderBy(b => b.Id).Take(3).ToListAsync();
-        await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"To\" = {now.AddDays(-1)} WHERE Id = {some[0].Id}");
-        await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"From\" = {now.AddDays(5)} WHERE Id = {some[1].Id}");
-        await db.Database.ExecuteSqlAsync($"UPDATE Bindings SET \"To\" = {now.AddDays(5)} WHERE Id = {some[2].Id}"); // still in force
+        await db.Database.ExecuteSqlAsync($"UPDATE \"Bindings\" SET \"To\" = {now.AddDays(-1)} WHERE \"Id\" = {some[0].Id}");
+        await db.Database.ExecuteSqlAsync($"UPDATE \"Bindings\" SET \"From\" = {now.AddDays(5)} WHERE \"Id\" = {some[1].Id}");
+        await db.Database.ExecuteSqlAsync($"UPDATE \"Bindings\" SET \"To\" = {now.AddDays(5)} WHERE \"Id\" = {some[2].Id}"); // still in force
 
         var all = new GridState<BindingRow> { Page = 0, PageSize = 10 };
         var allPage = await db.BindingsPageAsync(db.BindingRows(), activeOnly: true, now, all, new GridPaging(), "", CancellationToken.None);

@@ -1,13 +1,18 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Features.Inventory;
 
-public sealed class InventoryServiceTests : IAsyncLifetime
+public abstract class InventoryServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : InventoryServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : InventoryServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly InventoryEvents _events = new();
     private InventoryService _inventory = default!;
     private readonly List<string> _changes = [];
