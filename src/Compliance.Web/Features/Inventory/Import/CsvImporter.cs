@@ -18,8 +18,10 @@ public enum ImportKind
 /// validated first; any error changes nothing. A valid file is applied in one transaction, audited.
 /// Models and workloads are matched by their natural key and updated; bindings are added.
 /// </summary>
-public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed)
+public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, InventoryRules? rules = null)
 {
+    private readonly InventoryRules _rules = rules ?? InventoryRules.Default;
+
     public const long MaxBytes = 10 * 1024 * 1024;
 
     public static readonly string[] AcceptedContentTypes = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"];
@@ -29,6 +31,23 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         [ImportKind.Models] = ["provider", "host_model_id", "display_name", "version", "hosting", "region", "deprecated_on", "retired_on"],
         [ImportKind.Workloads] = ["customer_code", "name", "impact_level", "data_categories", "owner", "environment"],
         [ImportKind.Bindings] = ["customer_code", "workload", "host_model_id", "hosting", "region", "usage", "purpose", "from", "to"],
+    };
+
+    /// <summary>Each text column's limit: the model's length for the property it fills (InventoryRules reads them from the EF model).</summary>
+    public static readonly IReadOnlyDictionary<string, int> ColumnLimits = new Dictionary<string, int>
+    {
+        ["provider"] = InventoryRules.MaxLength<Model>(nameof(Model.Provider)),
+        ["host_model_id"] = InventoryRules.MaxLength<Model>(nameof(Model.HostModelId)),
+        ["display_name"] = InventoryRules.MaxLength<Model>(nameof(Model.DisplayName)),
+        ["version"] = InventoryRules.MaxLength<Model>(nameof(Model.Version)),
+        ["hosting"] = InventoryRules.MaxLength<Model>(nameof(Model.Hosting)),
+        ["region"] = InventoryRules.MaxLength<Model>(nameof(Model.Region)),
+        ["customer_code"] = InventoryRules.MaxLength<Customer>(nameof(Customer.Code)),
+        ["name"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Name)),
+        ["workload"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Name)),
+        ["owner"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Owner)),
+        ["environment"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Environment)),
+        ["purpose"] = InventoryRules.MaxLength<Binding>(nameof(Binding.Purpose)),
     };
 
     private static readonly HashSet<string> Optional = ["version", "region", "hosting", "usage", "deprecated_on", "retired_on", "owner", "environment", "data_categories", "purpose", "from", "to"];
@@ -102,10 +121,15 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         await using var db = await factory.CreateDbContextAsync(ct);
         var (added, updated) = kind switch
         {
-            ImportKind.Models => await StageModelsAsync(db, data, ct),
+            ImportKind.Models => await StageModelsAsync(db, data, _rules, ct),
             ImportKind.Workloads => await StageWorkloadsAsync(db, data, ct),
-            _ => await StageBindingsAsync(db, data, ct),
+            _ => await StageBindingsAsync(db, data, _rules, ct),
         };
+        foreach (var r in data)
+        {
+            r.CheckLengths();
+        }
+
         if (errors.Count > 0)
         {
             return Fail([.. errors]);
@@ -124,7 +148,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         ImportReport Fail(params ImportError[] list) => new(fileName, kind.ToString(), 0, 0, list);
     }
 
-    private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
+    private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, InventoryRules rules, CancellationToken ct)
     {
         var existing = await db.Models.ToDictionaryAsync(m => (m.HostModelId, m.Hosting, m.Region), ct);
         var seen = new Dictionary<(string, string, string), int>();
@@ -142,6 +166,9 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             {
                 r.Fail("retired_on", "A model cannot retire before it is deprecated.");
             }
+
+            r.Fail(rules.Date("deprecated_on", deprecated));
+            r.Fail(rules.Date("retired_on", retired));
 
             if (id is null || hosting is null || provider is null || name is null)
             {
@@ -227,7 +254,7 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         return (added, updated);
     }
 
-    private static async Task<(int, int)> StageBindingsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
+    private static async Task<(int, int)> StageBindingsAsync(ComplianceDb db, List<Fields> rows, InventoryRules rules, CancellationToken ct)
     {
         var workloads = await db.Workloads.Select(w => new { w.Id, w.Name, w.Customer!.Code })
             .ToDictionaryAsync(w => (w.Code.ToLowerInvariant(), w.Name), w => w.Id, ct);
@@ -246,10 +273,9 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             var usage = r.Enum<Usage>("usage", required: false, "Inference, Agent or CodingAssistant") ?? Usage.Inference;
             var from = r.Date("from") ?? DateTime.UtcNow.Date;
             var to = r.Date("to");
-            if (to is { } t && t <= from)
-            {
-                r.Fail("to", "The end must be after the start.");
-            }
+            r.Fail(rules.Date("from", from));
+            r.Fail(rules.Date("to", to));
+            r.Fail(InventoryRules.AfterStart("to", from, to));
 
             if (code is null || workloadName is null || hostModelId is null)
             {
@@ -304,6 +330,26 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
 
         public void Fail(string field, string message) => errors.Add(new ImportError(file, row.Number, field, message));
 
+        public void Fail(FieldError? error)
+        {
+            if (error is not null)
+            {
+                Fail(error.Field, error.Message);
+            }
+        }
+
+        /// <summary>Every text column against the model's limit for it, so nothing is cut or refused by the database later.</summary>
+        public void CheckLengths()
+        {
+            foreach (var (column, i) in index)
+            {
+                if (ColumnLimits.TryGetValue(column, out var max) && i < row.Fields.Length && Csv.Restore(row.Fields[i]).Trim() is { } value && value.Length > max)
+                {
+                    Fail(column, $"'{column}' is {value.Length:N0} characters long; the limit is {max:N0}.");
+                }
+            }
+        }
+
         public string Text(string column) =>
             index.TryGetValue(column, out var i) && i < row.Fields.Length ? Csv.Restore(row.Fields[i]).Trim() : "";
 
@@ -313,12 +359,6 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             if (value.Length == 0)
             {
                 Fail(column, "This field is required.");
-                return null;
-            }
-
-            if (value.Length > 400)
-            {
-                Fail(column, "This field is longer than 400 characters.");
                 return null;
             }
 
