@@ -28,6 +28,17 @@ public sealed class CycloneDxImporter(IDbContextFactory<ComplianceDb> factory, I
 
     public const long MaxBytes = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// From an upload's stream. A BOM lists models (an organisation has hundreds), not bindings, so it is read whole —
+    /// at most <see cref="MaxBytes"/> — and checked as one document.
+    /// </summary>
+    public async Task<ImportReport> ImportModelsAsync(string fileName, string? contentType, Stream content, string actor, CancellationToken ct = default)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, ct);
+        return await ImportModelsAsync(fileName, contentType, buffer.ToArray(), actor, ct);
+    }
+
     public async Task<ImportReport> ImportModelsAsync(string fileName, string? contentType, byte[] content, string actor, CancellationToken ct = default)
     {
         const string kind = "CycloneDX models";
