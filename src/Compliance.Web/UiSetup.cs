@@ -35,6 +35,9 @@ public static class UiSetup
             app.UseHttpsRedirection();
         }
 
+        // Requests the framework cannot read, and bare API errors, answered as Problem Details (Api/RequestProblems.cs).
+        app.UseRequestProblems();
+
         // People get the not-found page; API callers keep their status code and Problem Details body.
         app.UseWhen(http => !http.Request.Path.StartsWithSegments(ApiSetup.Prefix),
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));

@@ -8,6 +8,8 @@ using Compliance.Web.Data.DemoData;
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
 //   blast     blast radius (what-if) of a vendor restriction over 1,000,000 bindings
 //   pdf       attestation PDF of 1,000 and 10,000 bindings
+//   import    bindings CSV import of 1,000,000 rows into a 100,000-binding inventory, time and extra memory
+//             (--import-rows=N for another size)
 //   circuits  memory per connected dashboard user (Blazor circuit), Debian Chromium; only when named
 //             (--circuits=100,500,1000; --frames-per-page=50 holds that many dashboard iframes per tab, 1 = a tab each;
 //             --circuits-per-context=200 circuits per browser context)
@@ -52,6 +54,13 @@ if (Run("check") || Run("recheck") || Run("decision") || Run("blast"))
     if (Run("recheck")) await RecheckBenchmark.RunAsync(bench, bindings, smoke ? 3 : 10);
     if (Run("decision")) await DecisionBenchmark.RunAsync(bench, smoke ? 2_000 : 50_000);
     if (Run("blast")) await BlastRadiusBenchmark.RunAsync(bench, bindings, smoke ? 2 : 5);
+}
+
+if (Run("import"))
+{
+    var rows = args.Where(a => a.StartsWith("--import-rows=")).Select(a => int.Parse(a["--import-rows=".Length..])).FirstOrDefault(smoke ? 2_000 : 1_000_000);
+    await using var bench = await BenchDatabase.GenerateAsync(InventorySize.Scaled(smoke ? 5_000 : 100_000));
+    await ImportBenchmark.RunAsync(bench, rows);
 }
 
 if (Run("pdf"))

@@ -10,6 +10,7 @@ public static class ApiSetup
     public static WebApplicationBuilder AddComplianceApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.AddRequestProblems();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -14,20 +16,53 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
 
-    public const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA busy_timeout=30000;";
+    public const string Sql = "PRAGMA journal_mode=WAL; " + SessionSql;
+
+    /// <summary>
+    /// The per-connection settings without the journal switch, for read-only connections: switching a file that is in
+    /// rollback-journal mode (a <c>VACUUM INTO</c> copy, a restored backup) writes to it, and on the read-only connection
+    /// EF Core opens to see whether the database exists, start-up died with "attempt to write a readonly database".
+    /// </summary>
+    public const string SessionSql = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA busy_timeout=30000;";
+
+    private static readonly ConcurrentDictionary<string, bool> ReadOnly = new();
+
+    /// <summary>The statements for <paramref name="connection"/>: with the WAL switch unless it was opened read-only.</summary>
+    public static string For(DbConnection connection) =>
+        ReadOnly.GetOrAdd(connection.ConnectionString, cs => new SqliteConnectionStringBuilder(cs).Mode == SqliteOpenMode.ReadOnly)
+            ? SessionSql
+            : Sql;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = Sql;
+        cmd.CommandText = For(connection);
         cmd.ExecuteNonQuery();
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = Sql;
+        cmd.CommandText = For(connection);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts the file in WAL mode on a writable connection of its own, before anything opens it read-only: WAL is kept in
+    /// the file, so every later connection (read-only ones included) finds it set.
+    /// </summary>
+    public static async Task UseWalAsync(DatabaseFacade database, CancellationToken ct)
+    {
+        if (!database.IsSqlite())
+        {
+            return;
+        }
+
+        await using var connection = new SqliteConnection(database.GetConnectionString());
+        await connection.OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode=WAL;";
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

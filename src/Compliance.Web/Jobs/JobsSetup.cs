@@ -85,7 +85,9 @@ public static class JobsSetup
                 {
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     InvisibilityTimeout = InvisibilityTimeout,
-                    DistributedLockLifetime = TimeSpan.FromSeconds(30),
+                    // A killed process's lock (a check's DisableConcurrentExecution) blocks the restarted one until it expires;
+                    // a live holder renews it, so a few seconds is safe and a restart resumes checks within 10 s.
+                    DistributedLockLifetime = TimeSpan.FromSeconds(5),
                 });
             }
         });

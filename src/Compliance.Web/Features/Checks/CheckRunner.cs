@@ -84,7 +84,7 @@ public sealed class CheckRunner(
         {
             stale.Status = CheckRunStatus.Failed;
             stale.FinishedAt ??= at;
-            stale.Error = "Interrupted: the process stopped before the run finished; this run's findings were rolled back.";
+            stale.Error = InterruptedRuns.Message;
         }
 
         var run = new CheckRun { StartedAt = at, Status = CheckRunStatus.Running, Trigger = trigger };

@@ -17,6 +17,8 @@ public static class ChecksSetup
         builder.Services.AddSingleton<WaiverService>();
         builder.Services.AddSingleton<Transitions.TransitionService>();
         builder.Services.AddHostedService<CheckOnInventoryChange>();
+        // Registered before the job server (AddComplianceJobs), so it runs before this process starts any check.
+        builder.Services.AddHostedService<InterruptedRuns>();
         return builder;
     }
 }

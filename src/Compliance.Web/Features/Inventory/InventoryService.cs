@@ -39,13 +39,22 @@ public sealed record BindingInput(int ModelId, int WorkloadId, Usage Usage, stri
 /// <see cref="System.Security.Claims.ClaimsPrincipal"/> (InventoryService.Callers.cs), which check the role first; the
 /// ones taking an actor name are for trusted in-process callers (importers, tests) and check nothing.
 /// </summary>
-public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, TimeProvider clock)
+public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, TimeProvider clock,
+    InventoryRules? rules = null)
 {
+    private readonly InventoryRules _rules = rules ?? InventoryRules.Default;
+
     internal async Task<Outcome<Binding>> CreateBindingAsync(string actor, BindingInput input, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var from = input.From ?? clock.GetUtcNow().UtcDateTime;
         var errors = await ValidateBindingAsync(db, input.ModelId, input.WorkloadId, input.Usage, from, ct);
+        errors.AddRange(InventoryRules.BindingText(input.Purpose, null));
+        if (_rules.Date("from", input.From) is { } wrongDate)
+        {
+            errors.Add(wrongDate);
+        }
+
         if (errors.Count > 0)
         {
             return Outcome<Binding>.Invalid([.. errors]);
@@ -74,9 +83,11 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
             return Outcome<Binding>.Invalid(new FieldError("to", $"Binding {bindingId} already ended on {binding.To:yyyy-MM-dd HH:mm} UTC."));
         }
 
-        if (end < binding.From)
+        var wrong = new[] { _rules.Date("at", at), InventoryRules.AfterStart("at", binding.From, end) }.OfType<FieldError>()
+            .Concat(InventoryRules.BindingText(null, reason)).ToArray();
+        if (wrong.Length > 0)
         {
-            return Outcome<Binding>.Invalid(new FieldError("to", $"The end ({end:yyyy-MM-dd}) is before the binding's start ({binding.From:yyyy-MM-dd})."));
+            return Outcome<Binding>.Invalid(wrong);
         }
 
         binding.To = end;
@@ -112,6 +123,14 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         if (newModelId == old.ModelId)
         {
             return Outcome<Binding>.Invalid(new FieldError("modelId", "The binding already uses this model."));
+        }
+
+        // A move on or before the start would leave a binding that ends before it begins.
+        var wrong = new[] { _rules.Date("at", at), InventoryRules.AfterStart("at", old.From, when) }.OfType<FieldError>()
+            .Concat(InventoryRules.BindingText(null, reason)).ToArray();
+        if (wrong.Length > 0)
+        {
+            return Outcome<Binding>.Invalid(wrong);
         }
 
         var errors = await ValidateBindingAsync(db, newModelId, old.WorkloadId, old.Usage, when, ct);
@@ -174,6 +193,9 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
             errors.Add(new FieldError("retiredOn", "A model cannot retire before it is deprecated."));
         }
 
+        errors.AddRange(InventoryRules.ModelText(input));
+        errors.AddRange(new[] { _rules.Date("deprecatedOn", input.DeprecatedOn), _rules.Date("retiredOn", input.RetiredOn) }.OfType<FieldError>());
+
         await using var db = await factory.CreateDbContextAsync(ct);
         if (errors.Count == 0 && await db.Models.AnyAsync(m => m.Id != input.Id && m.HostModelId == input.HostModelId.Trim()
                 && m.Hosting == input.Hosting.Trim() && m.Region == (input.Region ?? "").Trim(), ct))
@@ -223,6 +245,8 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         {
             errors.Add(new FieldError("impactLevel", "Impact level must be None, IL2, IL4, IL5 or IL6 (IL1 and IL3 are retired)."));
         }
+
+        errors.AddRange(InventoryRules.WorkloadText(input));
 
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
@@ -275,6 +299,8 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         {
             errors.Add(new FieldError("code", "The code may hold only letters, digits, '-' and '_'."));
         }
+
+        errors.AddRange(InventoryRules.CustomerText(input));
 
         await using var db = await factory.CreateDbContextAsync(ct);
         if (errors.Count == 0 && await db.Customers.AnyAsync(c => c.Id != input.Id && (c.Code == input.Code.Trim() || c.Name == input.Name.Trim()), ct))

@@ -86,4 +86,48 @@ public sealed class InventoryApiTests : IClassFixture<KestrelAppFactory>
         Assert.True(paths.TryGetProperty("/api/v1/bindings", out _));
         Assert.True(paths.TryGetProperty("/api/v1/bindings/{id}/move", out _));
     }
+
+    [Fact]
+    public async Task Move_date_before_the_start_is_refused_naming_the_field()
+    {
+        using var client = await _app.CreateHttpClient().AsPipelineAsync();
+        var bindings = await client.GetFromJsonAsync<JsonElement>("/api/v1/bindings?limit=1");
+        var binding = bindings.GetProperty("items")[0];
+        var models = await client.GetFromJsonAsync<JsonElement>("/api/v1/models?limit=5");
+        var other = models.GetProperty("items").EnumerateArray().First(m => m.GetProperty("id").GetInt32() != binding.GetProperty("modelId").GetInt32());
+        var before = binding.GetProperty("from").GetDateTime().AddDays(-1);
+
+        var response = await client.PostAsJsonAsync($"/api/v1/bindings/{binding.GetProperty("id").GetInt32()}/move",
+            new { modelId = other.GetProperty("id").GetInt32(), at = before });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("after the binding's start", problem.GetProperty("errors").GetProperty("at")[0].GetString());
+        var unchanged = await client.GetFromJsonAsync<JsonElement>($"/api/v1/bindings/{binding.GetProperty("id").GetInt32()}");
+        Assert.Equal(JsonValueKind.Null, unchanged.GetProperty("to").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01", "from")]
+    [InlineData("9999-12-31", "from")]
+    public async Task A_binding_dated_outside_the_window_or_with_a_too_long_purpose_is_refused_naming_the_field(string from, string field)
+    {
+        using var client = await _app.CreateHttpClient().AsPipelineAsync();
+        var models = await client.GetFromJsonAsync<JsonElement>("/api/v1/models?limit=1");
+        var workloads = await client.GetFromJsonAsync<JsonElement>("/api/v1/workloads?limit=1");
+        var body = new
+        {
+            modelId = models.GetProperty("items")[0].GetProperty("id").GetInt32(),
+            workloadId = workloads.GetProperty("items")[0].GetProperty("id").GetInt32(),
+            usage = "CodingAssistant", from, purpose = new string('p', 501),
+        };
+
+        var response = await client.PostAsJsonAsync("/api/v1/bindings", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), errors.ToString());
+        Assert.Contains("limit is 500", errors.GetProperty("purpose")[0].GetString());
+    }
 }

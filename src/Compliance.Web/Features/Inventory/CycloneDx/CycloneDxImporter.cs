@@ -13,9 +13,31 @@ namespace Compliance.Web.Features.Inventory.CycloneDx;
 /// The host's model id and hosting come from <c>aimc:</c> properties when present (our own exports),
 /// else the component's name and "Self-hosted".
 /// </summary>
-public sealed class CycloneDxImporter(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed)
+public sealed class CycloneDxImporter(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, InventoryRules? rules = null)
 {
+    private readonly InventoryRules _rules = rules ?? InventoryRules.Default;
+
+    // The BOM's name for each model field, so an error points at what the author wrote.
+    private static string BomField(string field) => field switch
+    {
+        "provider" => "supplier.name",
+        "displayName" => "name",
+        "hostModelId" or "hosting" or "region" => CycloneDxExport.Prefix + field,
+        _ => field,
+    };
+
     public const long MaxBytes = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// From an upload's stream. A BOM lists models (an organisation has hundreds), not bindings, so it is read whole —
+    /// at most <see cref="MaxBytes"/> — and checked as one document.
+    /// </summary>
+    public async Task<ImportReport> ImportModelsAsync(string fileName, string? contentType, Stream content, string actor, CancellationToken ct = default)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, ct);
+        return await ImportModelsAsync(fileName, contentType, buffer.ToArray(), actor, ct);
+    }
 
     public async Task<ImportReport> ImportModelsAsync(string fileName, string? contentType, byte[] content, string actor, CancellationToken ct = default)
     {
@@ -107,6 +129,15 @@ public sealed class CycloneDxImporter(IDbContextFactory<ComplianceDb> factory, I
                     else
                         errors.Add(Error(where, CycloneDxExport.Prefix + field, $"'{text}' is not a date (YYYY-MM-DD)."));
                 }
+            }
+
+            var wrong = InventoryRules.ModelText(model, BomField)
+                .Concat(new[] { _rules.Date(CycloneDxExport.Prefix + "deprecatedOn", model.DeprecatedOn), _rules.Date(CycloneDxExport.Prefix + "retiredOn", model.RetiredOn) }.OfType<FieldError>())
+                .ToList();
+            if (wrong.Count > 0)
+            {
+                errors.AddRange(wrong.Select(e => Error(where, e.Field, e.Message)));
+                continue;
             }
 
             if (incoming.FirstOrDefault(m => m.HostModelId == model.HostModelId && m.Hosting == model.Hosting && m.Region == model.Region) is not null)

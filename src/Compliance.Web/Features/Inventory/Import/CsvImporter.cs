@@ -18,8 +18,10 @@ public enum ImportKind
 /// validated first; any error changes nothing. A valid file is applied in one transaction, audited.
 /// Models and workloads are matched by their natural key and updated; bindings are added.
 /// </summary>
-public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed)
+public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInventoryChanged changed, InventoryRules? rules = null)
 {
+    private readonly InventoryRules _rules = rules ?? InventoryRules.Default;
+
     public const long MaxBytes = 10 * 1024 * 1024;
 
     public static readonly string[] AcceptedContentTypes = ["text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"];
@@ -31,17 +33,47 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         [ImportKind.Bindings] = ["customer_code", "workload", "host_model_id", "hosting", "region", "usage", "purpose", "from", "to"],
     };
 
+    /// <summary>Each text column's limit: the model's length for the property it fills (InventoryRules reads them from the EF model).</summary>
+    public static readonly IReadOnlyDictionary<string, int> ColumnLimits = new Dictionary<string, int>
+    {
+        ["provider"] = InventoryRules.MaxLength<Model>(nameof(Model.Provider)),
+        ["host_model_id"] = InventoryRules.MaxLength<Model>(nameof(Model.HostModelId)),
+        ["display_name"] = InventoryRules.MaxLength<Model>(nameof(Model.DisplayName)),
+        ["version"] = InventoryRules.MaxLength<Model>(nameof(Model.Version)),
+        ["hosting"] = InventoryRules.MaxLength<Model>(nameof(Model.Hosting)),
+        ["region"] = InventoryRules.MaxLength<Model>(nameof(Model.Region)),
+        ["customer_code"] = InventoryRules.MaxLength<Customer>(nameof(Customer.Code)),
+        ["name"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Name)),
+        ["workload"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Name)),
+        ["owner"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Owner)),
+        ["environment"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Environment)),
+        ["purpose"] = InventoryRules.MaxLength<Binding>(nameof(Binding.Purpose)),
+    };
+
     private static readonly HashSet<string> Optional = ["version", "region", "hosting", "usage", "deprecated_on", "retired_on", "owner", "environment", "data_categories", "purpose", "from", "to"];
 
-    public async Task<ImportReport> ImportAsync(ImportKind kind, string fileName, string? contentType, byte[] content, string actor, CancellationToken ct = default)
+    /// <summary>Imports a file already in memory (tests, small callers): the size limit, then <see cref="ImportAsync(ImportKind, string, string?, Stream, string, IProgress{int}?, CancellationToken)"/>.</summary>
+    public Task<ImportReport> ImportAsync(ImportKind kind, string fileName, string? contentType, byte[] content, string actor, CancellationToken ct = default)
     {
-        var errors = new List<ImportError>();
-        ImportError Error(int? row, string? field, string message) => new(fileName, row, field, message);
-
         if (content.LongLength > MaxBytes)
         {
-            return Fail(Error(null, null, $"The file is {content.LongLength / 1024 / 1024.0:0.0} MB; the limit is {MaxBytes / 1024 / 1024} MB. Split it into smaller files."));
+            return Task.FromResult(new ImportReport(fileName, kind.ToString(), 0, 0, [new ImportError(fileName, null, null,
+                $"The file is {content.LongLength / 1024 / 1024.0:0.0} MB; the limit is {MaxBytes / 1024 / 1024} MB. Split it into smaller files.")]));
         }
+
+        return ImportAsync(kind, fileName, contentType, new MemoryStream(content, writable: false), actor, null, ct);
+    }
+
+    /// <summary>
+    /// Imports from a stream, row by row. Bindings (the large kind) are checked against the database and written in
+    /// batches inside one transaction, so memory stays flat whatever the file's length; any error rolls everything back.
+    /// <paramref name="progress"/> hears the number of data rows read so far. The caller bounds the stream's size.
+    /// </summary>
+    public async Task<ImportReport> ImportAsync(ImportKind kind, string fileName, string? contentType, Stream content, string actor,
+        IProgress<int>? progress, CancellationToken ct = default)
+    {
+        var errors = new ImportErrors(fileName);
+        ImportError Error(int? row, string? field, string message) => new(fileName, row, field, message);
 
         var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is not null && mediaType.Length > 0 && !AcceptedContentTypes.Contains(mediaType))
@@ -49,82 +81,89 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             return Fail(Error(null, null, $"The file's content type is '{mediaType}', not CSV. Upload a .csv file (text/csv)."));
         }
 
-        List<Csv.Row> rows;
         try
         {
-            rows = Csv.Parse(Csv.DecodeUtf8(content, fileName)).ToList();
+            await using var rows = CsvStream.ReadAsync(content, fileName, ct).GetAsyncEnumerator(ct);
+            if (!await rows.MoveNextAsync())
+            {
+                return Fail(Error(null, null, $"The file is empty. The first row must name the columns: {string.Join(",", Columns[kind])}."));
+            }
+
+            var header = rows.Current.Fields.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            var index = new Dictionary<string, int>();
+            for (var i = 0; i < header.Length; i++)
+            {
+                if (!Columns[kind].Contains(header[i]))
+                {
+                    errors.Add(Error(1, header[i], $"Unknown column. The columns for {kind.ToString().ToLowerInvariant()} are: {string.Join(", ", Columns[kind])}."));
+                }
+                else if (!index.TryAdd(header[i], i))
+                {
+                    errors.Add(Error(1, header[i], "This column appears twice."));
+                }
+            }
+
+            foreach (var required in Columns[kind].Where(c => !Optional.Contains(c) && !index.ContainsKey(c)))
+            {
+                errors.Add(Error(1, required, "This required column is missing."));
+            }
+
+            if (errors.Count > 0)
+            {
+                return Fail([.. errors.All]);
+            }
+
+            if (kind == ImportKind.Bindings)
+            {
+                return await ImportBindingsAsync(rows, index, header.Length, fileName, actor, errors, progress, ct);
+            }
+
+            // Models and workloads are as many as an organisation has (hundreds, thousands): staged whole, then saved.
+            var data = new List<Fields>();
+            while (await rows.MoveNextAsync())
+            {
+                var r = new Fields(rows.Current, index, fileName, errors);
+                r.CheckShape(header.Length);
+                data.Add(r);
+                if (data.Count % BatchSize == 0) progress?.Report(data.Count);
+            }
+
+            if (errors.Count > 0)
+            {
+                return Fail([.. errors.All]);
+            }
+
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var (added, updated) = kind == ImportKind.Models ? await StageModelsAsync(db, data, _rules, ct) : await StageWorkloadsAsync(db, data, ct);
+            foreach (var r in data)
+            {
+                r.CheckLengths();
+            }
+
+            if (errors.Count > 0)
+            {
+                return Fail([.. errors.All]);
+            }
+
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await db.As(actor, $"CSV import of {kind.ToString().ToLowerInvariant()} from {fileName}").SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+
+            await SqlitePragmas.AnalyzeAsync(db.Database, CancellationToken.None);
+            if (kind == ImportKind.Models) changed.ModelsChanged(); else changed.BindingsChanged();
+            return new ImportReport(fileName, kind.ToString(), added, updated, []);
         }
         catch (ImportException e)
         {
             return Fail(e.Error with { File = fileName });
         }
 
-        if (rows.Count == 0)
-        {
-            return Fail(Error(null, null, $"The file is empty. The first row must name the columns: {string.Join(",", Columns[kind])}."));
-        }
-
-        var header = rows[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToArray();
-        var index = new Dictionary<string, int>();
-        for (var i = 0; i < header.Length; i++)
-        {
-            if (!Columns[kind].Contains(header[i]))
-            {
-                errors.Add(Error(1, header[i], $"Unknown column. The columns for {kind.ToString().ToLowerInvariant()} are: {string.Join(", ", Columns[kind])}."));
-            }
-            else if (!index.TryAdd(header[i], i))
-            {
-                errors.Add(Error(1, header[i], "This column appears twice."));
-            }
-        }
-
-        foreach (var required in Columns[kind].Where(c => !Optional.Contains(c) && !index.ContainsKey(c)))
-        {
-            errors.Add(Error(1, required, "This required column is missing."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return Fail([.. errors]);
-        }
-
-        var data = rows.Skip(1).Select(r => new Fields(r, index, fileName, errors)).ToList();
-        foreach (var r in data.Where(r => r.Row.Fields.Length != header.Length))
-        {
-            errors.Add(Error(r.Row.Number, null, $"The row has {r.Row.Fields.Length} fields; the header has {header.Length}."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return Fail([.. errors]);
-        }
-
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var (added, updated) = kind switch
-        {
-            ImportKind.Models => await StageModelsAsync(db, data, ct),
-            ImportKind.Workloads => await StageWorkloadsAsync(db, data, ct),
-            _ => await StageBindingsAsync(db, data, ct),
-        };
-        if (errors.Count > 0)
-        {
-            return Fail([.. errors]);
-        }
-
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await db.As(actor, $"CSV import of {kind.ToString().ToLowerInvariant()} from {fileName}").SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-
-        await SqlitePragmas.AnalyzeAsync(db.Database, CancellationToken.None);
-        if (kind == ImportKind.Models) changed.ModelsChanged(); else changed.BindingsChanged();
-        return new ImportReport(fileName, kind.ToString(), added, updated, []);
-
         ImportReport Fail(params ImportError[] list) => new(fileName, kind.ToString(), 0, 0, list);
     }
 
-    private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
+    private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, InventoryRules rules, CancellationToken ct)
     {
         var existing = await db.Models.ToDictionaryAsync(m => (m.HostModelId, m.Hosting, m.Region), ct);
         var seen = new Dictionary<(string, string, string), int>();
@@ -142,6 +181,9 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             {
                 r.Fail("retired_on", "A model cannot retire before it is deprecated.");
             }
+
+            r.Fail(rules.Date("deprecated_on", deprecated));
+            r.Fail(rules.Date("retired_on", retired));
 
             if (id is null || hosting is null || provider is null || name is null)
             {
@@ -227,82 +269,44 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
         return (added, updated);
     }
 
-    private static async Task<(int, int)> StageBindingsAsync(ComplianceDb db, List<Fields> rows, CancellationToken ct)
-    {
-        var workloads = await db.Workloads.Select(w => new { w.Id, w.Name, w.Customer!.Code })
-            .ToDictionaryAsync(w => (w.Code.ToLowerInvariant(), w.Name), w => w.Id, ct);
-        var models = await db.Models.Select(m => new { m.Id, m.HostModelId, m.Hosting, m.Region }).ToListAsync(ct);
-        var active = (await db.Bindings.Where(b => b.To == null).Select(b => new { b.ModelId, b.WorkloadId, b.Usage }).ToListAsync(ct))
-            .Select(b => (b.ModelId, b.WorkloadId, b.Usage)).ToHashSet();
-        var seen = new Dictionary<(int, int, Usage), int>();
-        var added = 0;
-        foreach (var r in rows)
-        {
-            var code = r.Required("customer_code");
-            var workloadName = r.Required("workload");
-            var hostModelId = r.Required("host_model_id");
-            var hosting = r.Text("hosting");
-            var region = r.Text("region");
-            var usage = r.Enum<Usage>("usage", required: false, "Inference, Agent or CodingAssistant") ?? Usage.Inference;
-            var from = r.Date("from") ?? DateTime.UtcNow.Date;
-            var to = r.Date("to");
-            if (to is { } t && t <= from)
-            {
-                r.Fail("to", "The end must be after the start.");
-            }
-
-            if (code is null || workloadName is null || hostModelId is null)
-            {
-                continue;
-            }
-
-            if (!workloads.TryGetValue((code.ToLowerInvariant(), workloadName), out var workloadId))
-            {
-                r.Fail("workload", $"Customer '{code}' has no workload named '{workloadName}'. Import the workload first.");
-                continue;
-            }
-
-            var matches = models.Where(m => m.HostModelId == hostModelId && (hosting.Length == 0 || m.Hosting == hosting)
-                && (region.Length == 0 || m.Region == region)).ToList();
-            if (matches.Count == 0)
-            {
-                r.Fail("host_model_id", $"Unknown model id '{hostModelId}'{(hosting.Length > 0 ? $" on {hosting}" : "")}. Add the model to the inventory first.");
-                continue;
-            }
-
-            if (matches.Count > 1)
-            {
-                r.Fail("hosting", $"'{hostModelId}' is offered on several hostings ({string.Join(", ", matches.Select(m => $"{m.Hosting} {m.Region}".Trim()))}); fill in hosting and region.");
-                continue;
-            }
-
-            var key = (matches[0].Id, workloadId, usage);
-            if (seen.TryGetValue(key, out var first))
-            {
-                r.Fail("host_model_id", $"Duplicate key: this model already serves this workload for {usage} on row {first}.");
-                continue;
-            }
-
-            seen[key] = r.Row.Number;
-            if (to is null && active.Contains(key))
-            {
-                r.Fail("host_model_id", $"This model already serves '{workloadName}' for {usage}; end that binding first.");
-                continue;
-            }
-
-            db.Bindings.Add(new Binding { ModelId = matches[0].Id, WorkloadId = workloadId, Usage = usage, Purpose = r.Text("purpose"), From = from, To = to });
-            added++;
-        }
-
-        return (added, 0);
-    }
-
     /// <summary>One data row's fields by column name; parse failures are recorded against the row and field.</summary>
-    private sealed class Fields(Csv.Row row, Dictionary<string, int> index, string file, List<ImportError> errors)
+    private sealed class Fields(Csv.Row row, Dictionary<string, int> index, string file, ImportErrors errors)
     {
         public Csv.Row Row => row;
 
+        /// <summary>False (and an error) when the row has another number of fields than the header: its fields cannot be trusted.</summary>
+        public bool CheckShape(int headerLength)
+        {
+            if (row.Fields.Length == headerLength)
+            {
+                return true;
+            }
+
+            errors.Add(new ImportError(file, row.Number, null, $"The row has {row.Fields.Length} fields; the header has {headerLength}."));
+            return false;
+        }
+
         public void Fail(string field, string message) => errors.Add(new ImportError(file, row.Number, field, message));
+
+        public void Fail(FieldError? error)
+        {
+            if (error is not null)
+            {
+                Fail(error.Field, error.Message);
+            }
+        }
+
+        /// <summary>Every text column against the model's limit for it, so nothing is cut or refused by the database later.</summary>
+        public void CheckLengths()
+        {
+            foreach (var (column, i) in index)
+            {
+                if (ColumnLimits.TryGetValue(column, out var max) && i < row.Fields.Length && Csv.Restore(row.Fields[i]).Trim() is { } value && value.Length > max)
+                {
+                    Fail(column, $"'{column}' is {value.Length:N0} characters long; the limit is {max:N0}.");
+                }
+            }
+        }
 
         public string Text(string column) =>
             index.TryGetValue(column, out var i) && i < row.Fields.Length ? Csv.Restore(row.Fields[i]).Trim() : "";
@@ -313,12 +317,6 @@ public sealed class CsvImporter(IDbContextFactory<ComplianceDb> factory, IInvent
             if (value.Length == 0)
             {
                 Fail(column, "This field is required.");
-                return null;
-            }
-
-            if (value.Length > 400)
-            {
-                Fail(column, "This field is longer than 400 characters.");
                 return null;
             }
 

@@ -18,3 +18,25 @@ public sealed class ImportException(ImportError error) : Exception(error.ToStrin
 {
     public ImportError Error { get; } = error;
 }
+
+/// <summary>
+/// The problems found so far, at most <see cref="Limit"/> of them: a million-row file of garbage reports the first
+/// thousand and how many more, instead of holding a million messages.
+/// </summary>
+public sealed class ImportErrors(string file)
+{
+    public const int Limit = 1000;
+
+    private readonly List<ImportError> _errors = [];
+    private int _more;
+
+    public int Count => _errors.Count + _more;
+
+    public void Add(ImportError error)
+    {
+        if (_errors.Count < Limit) _errors.Add(error); else _more++;
+    }
+
+    public IReadOnlyList<ImportError> All =>
+        _more == 0 ? _errors : [.. _errors, new ImportError(file, null, null, $"… and {_more:N0} more problems; fix the ones above and upload the file again.")];
+}
