@@ -113,9 +113,12 @@ public static class AuditTrail
     /// <summary>A key of PostgreSQL's advisory locks (64-bit), for the audit chain: "audit-ch" in ASCII.</summary>
     public const long ChainLockKey = 0x61756469742D6368;
 
+    /// <summary>SQL Server's lock on the chain for the rest of the transaction.</summary>
+    public const string SqlServerChainLock = "EXEC sp_getapplock @Resource = 'audit-chain', @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
+
     private static string? ChainLockSql(string? provider) =>
         provider is null ? null
-        : provider.EndsWith("SqlServer", StringComparison.Ordinal) ? "EXEC sp_getapplock @Resource = 'audit-chain', @LockMode = 'Exclusive', @LockOwner = 'Transaction'"
+        : provider.EndsWith("SqlServer", StringComparison.Ordinal) ? SqlServerChainLock
         : provider.Contains("Npgsql", StringComparison.Ordinal) ? $"SELECT pg_advisory_xact_lock({ChainLockKey})"
         : null;
 
@@ -159,6 +162,15 @@ public static class AuditTrail
     /// Same chain and hash as the events <see cref="ComplianceDb.SaveChanges(bool)"/> appends; the caller's write
     /// transaction (SQLite) or the application lock taken here (SQL Server) keeps the chain from forking.
     /// </summary>
+    /// <summary>The chain's head (every engine runs this text; a test parses it as T-SQL).</summary>
+    public const string HeadSql = "SELECT \"Hash\" FROM \"AuditEvents\" WHERE \"Id\" = (SELECT MAX(\"Id\") FROM \"AuditEvents\")";
+
+    /// <summary>One event appended in the caller's transaction (every engine runs this text).</summary>
+    public const string InsertSql = """
+        INSERT INTO "AuditEvents" ("At", "User", "Action", "Entity", "EntityKey", "Before", "After", "Reason", "PreviousHash", "Hash")
+        VALUES (@at, @user, @action, @entity, @key, NULL, @after, @reason, @previous, @hash)
+        """;
+
     public static AuditEvent AppendEvent(
         DbConnection connection, DbTransaction tx, string actor, AuditAction action, string entity, string key, string? after, string? reason)
     {
@@ -170,7 +182,7 @@ public static class AuditTrail
         }
 
         string previous;
-        using (var head = Command(connection, tx, "SELECT \"Hash\" FROM \"AuditEvents\" WHERE \"Id\" = (SELECT MAX(\"Id\") FROM \"AuditEvents\")", execute: false))
+        using (var head = Command(connection, tx, HeadSql, execute: false))
         {
             previous = head.ExecuteScalar() as string ?? Genesis;
         }
@@ -188,10 +200,7 @@ public static class AuditTrail
             Hash = "",
         };
         ev.Hash = HashOf(ev);
-        using var insert = Command(connection, tx, """
-            INSERT INTO "AuditEvents" ("At", "User", "Action", "Entity", "EntityKey", "Before", "After", "Reason", "PreviousHash", "Hash")
-            VALUES (@at, @user, @action, @entity, @key, NULL, @after, @reason, @previous, @hash)
-            """, execute: false);
+        using var insert = Command(connection, tx, InsertSql, execute: false);
         // SQLite holds DateTime as EF Core's text; SQL Server as datetime2 (full precision: the hash covers every tick).
         // PostgreSQL infers timestamp with time zone from the UTC value (DateTime2 would mean timestamp without).
         Parameter(insert, "@at", sqlite ? ev.At.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture) : ev.At, DbType.DateTime2,

@@ -86,13 +86,17 @@ public static class CheckStore
 
     internal static string Clip(string detail) => detail.Length <= DetailMaxLength ? detail : detail[..(DetailMaxLength - 1)] + "…";
 
-    /// <summary>Reads workloads and customers into arrays; the SQL is the same on both providers.</summary>
+    private const string CustomerSectors = "SELECT \"Id\", \"Sector\" FROM \"Customers\"";
+    private const string MaxWorkloadId = "SELECT COALESCE(MAX(\"Id\"), 0) FROM \"Workloads\"";
+    private const string WorkloadAttributes = "SELECT \"Id\", \"CustomerId\", \"ImpactLevel\", \"DataCategories\" FROM \"Workloads\"";
+
+    /// <summary>Reads workloads and customers into arrays; the SQL is the same on every provider.</summary>
     internal static WorkloadTable LoadWorkloads(DbConnection connection, CancellationToken ct)
     {
         var sectors = new Dictionary<int, Sector>();
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = "SELECT \"Id\", \"Sector\" FROM \"Customers\"";
+            cmd.CommandText = CustomerSectors;
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
@@ -103,7 +107,7 @@ public static class CheckStore
         int max;
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = "SELECT COALESCE(MAX(\"Id\"), 0) FROM \"Workloads\"";
+            cmd.CommandText = MaxWorkloadId;
             max = Convert.ToInt32(cmd.ExecuteScalar());
         }
 
@@ -113,7 +117,7 @@ public static class CheckStore
         var categories = new DataCategories[max + 1];
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = "SELECT \"Id\", \"CustomerId\", \"ImpactLevel\", \"DataCategories\" FROM \"Workloads\"";
+            cmd.CommandText = WorkloadAttributes;
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {

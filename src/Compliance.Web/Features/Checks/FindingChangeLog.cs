@@ -21,6 +21,8 @@ internal sealed class FindingChangeLog
     private const string Columns =
         "\"Id\", \"BindingId\", \"Rule\", \"Severity\", \"Status\", \"FirstSeen\", \"LastSeen\", \"ResolvedAt\", \"Detail\", \"RestrictionId\", \"ApprovalId\", \"LastCheckRunId\"";
 
+    private const string ReadOne = "SELECT " + Columns + " FROM \"Findings\" WHERE \"BindingId\" = @binding AND \"Rule\" = @rule";
+
     private readonly HashSet<long> _keys = [];
 
     public static long Key(int bindingId, int rule) => ((long)bindingId << 8) | (uint)rule;
@@ -37,13 +39,9 @@ internal sealed class FindingChangeLog
     /// </summary>
     public int Execute(DbConnection connection, DbTransaction tx, string update, params (string Name, object? Value)[] parameters)
     {
-        var returning = connection is not Microsoft.Data.SqlClient.SqlConnection;
-        var where = update.IndexOf(" WHERE ", StringComparison.Ordinal);
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = returning
-            ? update + " RETURNING \"BindingId\", \"Rule\""
-            : update[..where] + " OUTPUT inserted.\"BindingId\", inserted.\"Rule\"" + update[where..];
+        cmd.CommandText = ReportingChangedRows(update, sqlServer: connection is Microsoft.Data.SqlClient.SqlConnection);
         foreach (var (name, value) in parameters)
         {
             CheckStore.Add(cmd, name, value);
@@ -59,6 +57,19 @@ internal sealed class FindingChangeLog
 
         return count;
     }
+
+    /// <summary>The UPDATE with the changed rows' keys returned: <c>OUTPUT</c> before the first WHERE on SQL Server, <c>RETURNING</c> elsewhere.</summary>
+    internal static string ReportingChangedRows(string update, bool sqlServer)
+    {
+        var where = update.IndexOf(" WHERE ", StringComparison.Ordinal);
+        return sqlServer
+            ? update[..where] + " OUTPUT inserted.\"BindingId\", inserted.\"Rule\"" + update[where..]
+            : update + " RETURNING \"BindingId\", \"Rule\"";
+    }
+
+    /// <summary>The changed rows read back in id order, all of them or those meeting <paramref name="condition"/>.</summary>
+    internal static string ReadBackSql(string? condition) =>
+        $"SELECT {Columns} FROM \"Findings\"" + (condition is null ? "" : " WHERE " + condition) + " ORDER BY \"Id\"";
 
     /// <summary>Reads the changed rows back and appends the event; nothing when the run changed nothing to replay.</summary>
     /// <param name="scope">
@@ -89,7 +100,7 @@ internal sealed class FindingChangeLog
         cmd.Transaction = tx;
         if (scope is not null || _keys.Count > PointReadLimit)
         {
-            cmd.CommandText = $"SELECT {Columns} FROM \"Findings\"" + (scope is { } s ? " WHERE " + s.Condition : "") + " ORDER BY \"Id\"";
+            cmd.CommandText = ReadBackSql(scope?.Condition);
             foreach (var (name, value) in scope?.Parameters ?? [])
             {
                 CheckStore.Add(cmd, name, value);
@@ -109,7 +120,7 @@ internal sealed class FindingChangeLog
         }
 
         // A few rows: read each by its key, then hand them over in id order.
-        cmd.CommandText = $"SELECT {Columns} FROM \"Findings\" WHERE \"BindingId\" = @binding AND \"Rule\" = @rule";
+        cmd.CommandText = ReadOne;
         var binding = CheckStore.Add(cmd, "@binding", 0);
         var rule = CheckStore.Add(cmd, "@rule", 0);
         cmd.Prepare();

@@ -24,11 +24,14 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
         return CheckStore.ReadRange(connection);
     }
 
+    private const string ScanBindings =
+        "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [Id] >= @from AND [Id] <= @to AND ([To] IS NULL OR [To] > @now)";
+
     public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [Id] >= @from AND [Id] <= @to AND ([To] IS NULL OR [To] > @now)";
+        cmd.CommandText = ScanBindings;
         cmd.Parameters.Add("@from", SqlDbType.Int).Value = fromId;
         cmd.Parameters.Add("@to", SqlDbType.Int).Value = toId;
         cmd.Parameters.Add("@now", SqlDbType.DateTime2).Value = at;
