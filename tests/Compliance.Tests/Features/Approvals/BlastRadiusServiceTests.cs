@@ -1,5 +1,6 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
+using Compliance.Web.Data;
 using Compliance.Web.Features.Approvals;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +10,13 @@ using Microsoft.Extensions.Options;
 namespace Compliance.Tests.Features.Approvals;
 
 /// <summary>The preview of a restriction or a revocation tells what the real one then does, and changes nothing itself.</summary>
-public sealed class BlastRadiusServiceTests : IAsyncLifetime
+public abstract class BlastRadiusServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : BlastRadiusServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : BlastRadiusServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private CheckRunner _runner = null!;
     private BlastRadiusService _preview = null!;
