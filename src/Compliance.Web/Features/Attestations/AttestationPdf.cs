@@ -4,6 +4,8 @@ using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using QRCoder;
 
+using Compliance.Web.Features.Shared;
+
 namespace Compliance.Web.Features.Attestations;
 
 /// <summary>
@@ -152,9 +154,8 @@ public static class AttestationPdf
     private static string Level(ImpactLevel level) => level == ImpactLevel.None ? "None" : level.ToString();
 
     private static string Categories(IReadOnlyList<DataCategories> categories) =>
-        categories.Count == 0 ? "no sensitive data categories" : string.Join(", ", categories.Select(CategoryName));
+        categories.Count == 0 ? "no sensitive data categories" : string.Join(", ", categories.Select(Labels.Category));
 
-    private static string CategoryName(DataCategories c) => c == DataCategories.ExportControlled ? "Export-controlled" : c.ToString();
 
     private static string Words(string pascal)
     {
@@ -564,7 +565,7 @@ public static class AttestationPdf
                 [
                     model,
                     [new(Level(a.MaxImpactLevel), Type.CellBold, Ink.Text)],
-                    [new(a.DataCategories.Count == 0 ? "—" : string.Join(", ", a.DataCategories.Select(CategoryName)), Type.CellSmall, Ink.Text)],
+                    [new(a.DataCategories.Count == 0 ? "—" : string.Join(", ", a.DataCategories.Select(Labels.Category)), Type.CellSmall, Ink.Text)],
                     [new(a.Usages.Count == 0 ? "—" : string.Join(", ", a.Usages.Select(u => Words(u.ToString()))), Type.CellSmall, Ink.Text)],
                     [new(valid, Type.CellSmall, Ink.Text)],
                     [new(a.DecidedBy ?? "—", Type.Cell, Ink.Text), new(a.DecidedAt is { } at ? Day(at) : "", Type.CellSmall, Ink.Muted)],

@@ -2,11 +2,13 @@ using Compliance.Domain;
 
 namespace Compliance.Web.Features.Shared;
 
-/// <summary>How domain values read on screen.</summary>
+/// <summary>How domain values read, on screen and in the attestation PDF alike.</summary>
 public static class Labels
 {
+    public static string Category(DataCategories category) => category == DataCategories.ExportControlled ? "Export-controlled" : category.ToString();
+
     public static string Categories(DataCategories set) =>
-        set == DataCategories.None ? "—" : string.Join(", ", set.Members().Select(c => c == DataCategories.ExportControlled ? "Export controlled" : c.ToString()));
+        set == DataCategories.None ? "—" : string.Join(", ", set.Members().Select(Category));
 
     public static string Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) =>
         retiredOn <= at ? $"Retired {retiredOn:yyyy-MM-dd}"
