@@ -1,11 +1,5 @@
-using Compliance.Web.Features.Approvals;
-using Compliance.Web.Features.Attestations;
-using Compliance.Web.Features.Audit;
-using Microsoft.Extensions.Options;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
-using Compliance.Web.Features.Checks;
-using Compliance.Web.Features.Checks.Notifications;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -106,7 +100,10 @@ public static class JobsSetup
         return builder;
     }
 
-    /// <summary>The dashboard at <c>/jobs</c> (Administrator policy on the endpoint, and the role checked again by the dashboard) and the recurring jobs.</summary>
+    /// <summary>
+    /// The dashboard at <c>/jobs</c> (Administrator policy on the endpoint, and the role checked again by the dashboard)
+    /// and the recurring jobs each feature registered (<see cref="RecurringJobsRegistration.AddRecurringJobs"/>).
+    /// </summary>
     public static WebApplication UseComplianceJobs(this WebApplication app)
     {
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Administrator, "/jobs", new DashboardOptions
@@ -120,34 +117,11 @@ public static class JobsSetup
 
         if (app.Services.GetRequiredService<JobsOptions>().Enabled)
         {
-            var checks = app.Configuration.GetSection("Checks").Get<CheckOptions>() ?? new CheckOptions();
-            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckJob>(
-                CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None), checks.Schedule,
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-
-            // Each customer's attestation, re-issued monthly (superseding the previous one).
-            var attestations = app.Services.GetRequiredService<IOptions<AttestationOptions>>().Value;
-            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<AttestationService>(
-                "attestations-monthly", s => s.IssueMonthlyAsync(CancellationToken.None), attestations.Schedule,
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-
-            // Approvals past their end date become Expired (and the next check reports them).
-            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ApprovalService>(
-                "approval-expiry", s => s.ExpireDueNowAsync(CancellationToken.None), Cron.Hourly(),
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-
-            // Restrictions whose transition deadline is near, announced to the webhooks once a day.
-            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<CheckNotifier>(
-                CheckNotifier.DeadlineJobId, n => n.DeadlinesApproachingAsync(CancellationToken.None),
-                app.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.DeadlineSchedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-
-            // The whole audit trail verified (chain, anchors, data) and its head anchored outside the database.
-            app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<AuditVerifier>(
-                AuditVerifier.RecurringId, v => v.RunScheduledAsync(CancellationToken.None),
-                app.Services.GetRequiredService<IOptions<AuditOptions>>().Value.VerificationSchedule, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-
-            // A first check right after start, so findings exist within seconds of a fresh install.
-            app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<CheckScheduler>().RequestSoon());
+            var manager = app.Services.GetRequiredService<IRecurringJobManager>();
+            foreach (var feature in app.Services.GetServices<RecurringJobs>())
+            {
+                feature.Register(manager, app.Services);
+            }
         }
 
         return app;

@@ -84,6 +84,42 @@ public sealed class JobsSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_feature_schedules_its_own_recurring_jobs_and_a_first_check_runs_at_start()
+    {
+        await using var host = new Host(_folder, jobs: true);
+        _ = host.Services; // starts the app
+
+        using (var connection = host.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            var ids = Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).Select(j => j.Id).ToList();
+            string[] expected =
+            [
+                CheckJob.RecurringId, "attestations-monthly", "approval-expiry",
+                Compliance.Web.Features.Checks.Notifications.CheckNotifier.DeadlineJobId, Compliance.Web.Features.Audit.AuditVerifier.RecurringId,
+            ];
+            Assert.All(expected, id => Assert.Contains(id, ids));
+        }
+
+        var watch = Stopwatch.StartNew();
+        while ((await CheckRunsAsync(host.Services)).Count == 0 && watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.NotEmpty(await CheckRunsAsync(host.Services));
+    }
+
+    [Fact]
+    public async Task No_recurring_job_is_scheduled_where_jobs_are_disabled()
+    {
+        await using var host = new Host(_folder, jobs: false);
+        _ = host.Services;
+
+        using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        Assert.Empty(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection));
+    }
+
+    [Fact]
     public async Task Enqueued_check_is_processed_on_the_sqlite_storage()
     {
         await using var host = new Host(_folder, jobs: true);

@@ -1,3 +1,5 @@
+using Hangfire;
+using Compliance.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Compliance.Web.Jobs.Outbound;
 using Microsoft.Extensions.Http.Resilience;
@@ -17,6 +19,9 @@ public static class ApprovalsSetup
         services.AddSingleton<ApprovalEvents>();
         services.AddSingleton<IApprovalsChanged>(sp => sp.GetRequiredService<ApprovalEvents>());
         services.AddSingleton<ApprovalService>();
+        // Approvals past their end date become Expired (and the next check reports them).
+        services.AddRecurringJobs((jobs, _) => jobs.AddOrUpdate<ApprovalService>(
+            "approval-expiry", s => s.ExpireDueNowAsync(CancellationToken.None), Cron.Hourly(), RecurringJobs.Utc));
         services.AddSingleton<RestrictionService>();
         services.AddSingleton<BlastRadiusService>();
         services.AddSingleton<ApprovalListSourceService>();

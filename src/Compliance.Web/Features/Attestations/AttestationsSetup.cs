@@ -1,3 +1,5 @@
+using Hangfire;
+using Compliance.Web.Jobs;
 using Compliance.Data;
 using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +29,10 @@ public static class AttestationsSetup
         builder.Services.AddSingleton<AttestationCertificateSource>();
         builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<AttestationService>();
+        // Each customer's attestation, re-issued monthly (superseding the previous one).
+        builder.Services.AddRecurringJobs((jobs, services) => jobs.AddOrUpdate<AttestationService>(
+            "attestations-monthly", s => s.IssueMonthlyAsync(CancellationToken.None),
+            services.GetRequiredService<IOptions<AttestationOptions>>().Value.Schedule, RecurringJobs.Utc));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.ConfigureDbContext<ComplianceDb>(o => o.AddInterceptors(AttestationImmutability.Instance));
         return builder;

@@ -1,3 +1,5 @@
+using Hangfire;
+using Compliance.Web.Jobs;
 using System.Text.Json;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
@@ -27,6 +29,10 @@ public static class AuditSetup
                 sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ILogger<AuditAnchorLog>>());
         });
         builder.Services.AddSingleton<AuditVerifier>();
+        // The whole audit trail verified (chain, anchors, data) and its head anchored outside the database.
+        builder.Services.AddRecurringJobs((jobs, services) => jobs.AddOrUpdate<AuditVerifier>(
+            AuditVerifier.RecurringId, v => v.RunScheduledAsync(CancellationToken.None),
+            services.GetRequiredService<IOptions<AuditOptions>>().Value.VerificationSchedule, RecurringJobs.Utc));
         builder.Services.AddHealthChecks().AddCheck<AuditTrailHealthCheck>("audit-trail");
         return builder;
     }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Hangfire;
+using Compliance.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Compliance.Web.Features.Checks;
@@ -10,6 +13,13 @@ public static class ChecksSetup
         builder.Services.Configure<CheckOptions>(builder.Configuration.GetSection("Checks"));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CheckRunner>();
+        builder.Services.AddRecurringJobs((jobs, services) =>
+        {
+            jobs.AddOrUpdate<CheckJob>(CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None),
+                services.GetRequiredService<IOptions<CheckOptions>>().Value.Schedule, RecurringJobs.Utc);
+            // A first check right after start, so findings exist within seconds of a fresh install.
+            services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => services.GetRequiredService<CheckScheduler>().RequestSoon());
+        });
         builder.Services.AddTransient<CheckJob>();
         builder.Services.AddSingleton<ReferenceDataCache>();
         builder.Services.AddSingleton<DecisionService>();

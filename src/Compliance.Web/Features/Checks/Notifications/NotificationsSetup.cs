@@ -1,3 +1,4 @@
+using Compliance.Web.Jobs;
 using Compliance.Web.Jobs.Outbound;
 using Hangfire;
 
@@ -14,6 +15,10 @@ public static class NotificationsSetup
         builder.Services.AddSingleton<INotificationPublisher, HangfireNotificationPublisher>();
         builder.Services.AddSingleton<INotificationLedger>(sp => new HangfireNotificationLedger(sp.GetRequiredService<JobStorage>()));
         builder.Services.AddSingleton<CheckNotifier>();
+        // Restrictions whose transition deadline is near, announced to the webhooks once a day.
+        builder.Services.AddRecurringJobs((jobs, services) => jobs.AddOrUpdate<CheckNotifier>(
+            CheckNotifier.DeadlineJobId, n => n.DeadlinesApproachingAsync(CancellationToken.None),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NotificationOptions>>().Value.DeadlineSchedule, RecurringJobs.Utc));
         return builder;
     }
 }
