@@ -14,18 +14,18 @@ public sealed class ModelDialogTests : ComponentTest
         var dialogs = Context.Services.GetRequiredService<IDialogService>();
         await provider.InvokeAsync(() => dialogs.ShowAsync<ModelDialog>("Add model"));
 
-        var fields = provider.FindAll("input");
-        provider.Find("input[type=text]").Change("OpenAI"); // provider
-        fields = provider.FindAll("input");
-        fields[1].Change("gpt-4o");
-        fields[2].Change("GPT-4o again");
-        fields[4].Input("Azure OpenAI Government");
-        fields[4].Blur();
-        fields[5].Change("usgovvirginia");
+        // Each field found afresh inside the renderer's context: a change re-renders the dialog and retires old handlers.
+        Task Change(int field, string value) => provider.InvokeAsync(() => provider.FindAll("input")[field].Change(value));
+        await Change(0, "OpenAI"); // provider
+        await Change(1, "gpt-4o");
+        await Change(2, "GPT-4o again");
+        await provider.InvokeAsync(() => provider.FindAll("input")[4].Input("Azure OpenAI Government"));
+        await provider.InvokeAsync(() => provider.FindAll("input")[4].Blur());
+        await Change(5, "usgovvirginia");
         await using var db = Database.Create();
         var before = await db.Models.CountAsync();
 
-        provider.FindAll("button").Single(b => b.TextContent.Contains("Save")).Click();
+        await provider.InvokeAsync(() => provider.FindAll("button").Single(b => b.TextContent.Contains("Save")).Click());
 
         provider.WaitForAssertion(() => Assert.Contains("is already in the inventory", provider.Markup), TimeSpan.FromSeconds(10));
         Assert.Equal(before, await db.Models.CountAsync());
@@ -38,7 +38,7 @@ public sealed class ModelDialogTests : ComponentTest
         var dialogs = Context.Services.GetRequiredService<IDialogService>();
         await provider.InvokeAsync(() => dialogs.ShowAsync<ModelDialog>("Add model"));
 
-        provider.FindAll("button").Single(b => b.TextContent.Contains("Save")).Click();
+        await provider.InvokeAsync(() => provider.FindAll("button").Single(b => b.TextContent.Contains("Save")).Click());
 
         provider.WaitForAssertion(() =>
         {
