@@ -123,7 +123,7 @@ public sealed class BlastRadiusService(IDbContextFactory<ComplianceDb> factory, 
     /// <summary>One reader's counts: no locks while scanning, summed at the end.</summary>
     private sealed class Tally(EvaluationMemo before, EvaluationMemo after)
     {
-        private readonly Dictionary<BindingFacts, bool> _hasAlternative = [];
+        private readonly Dictionary<BindingFacts, (int Count, int First)> _shapes = [];
 
         public int Bindings, CompliantBefore, CompliantAfter;
 
@@ -141,10 +141,7 @@ public sealed class BlastRadiusService(IDbContextFactory<ComplianceDb> factory, 
                 return;
             }
 
-            if (!_hasAlternative.TryGetValue(facts, out var alternative))
-            {
-                _hasAlternative[facts] = alternative = assumed.AllowedAlternatives(facts, at, window).Count > 0;
-            }
+            var alternative = assumed.HasAlternative(facts, at, window, _shapes);
 
             if (!Customers.TryGetValue(facts.CustomerId, out var c))
             {

@@ -82,6 +82,35 @@ public sealed class ReferenceData
         return [.. allowed.OrderBy(a => a.Warned).ThenBy(a => a.Model.Provider).ThenBy(a => a.Model.DisplayName).ThenBy(a => a.Model.Id).Select(a => a.Model)];
     }
 
+    /// <summary>
+    /// Whether a model other than the binding's own is allowed for its workload, customer and usage: the question the
+    /// blast radius asks of every binding it breaks. Answered from up to two allowed models per workload shape (its
+    /// facts without the model), which <paramref name="shapes"/> remembers, so a million bindings ask it a few
+    /// thousand times.
+    /// </summary>
+    public bool HasAlternative(in BindingFacts binding, DateTime at, TimeSpan expiringSoonWindow, Dictionary<BindingFacts, (int Count, int First)> shapes)
+    {
+        var shape = binding with { ModelId = 0 };
+        if (!shapes.TryGetValue(shape, out var allowed))
+        {
+            foreach (var model in Models)
+            {
+                if (Evaluate(shape with { ModelId = model.Id }, at, expiringSoonWindow).Allowed)
+                {
+                    allowed = (allowed.Count + 1, allowed.Count == 0 ? model.Id : allowed.First);
+                    if (allowed.Count == 2)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            shapes[shape] = allowed;
+        }
+
+        return allowed.Count >= 2 || (allowed.Count == 1 && allowed.First != binding.ModelId);
+    }
+
     private Entry Get(int modelId) =>
         ((uint)modelId < (uint)_byId.Length ? _byId[modelId] : null)
         ?? throw new KeyNotFoundException($"Model #{modelId} is not in the reference data.");

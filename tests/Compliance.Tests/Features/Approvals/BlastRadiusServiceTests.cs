@@ -124,6 +124,26 @@ public abstract class BlastRadiusServiceTests(DatabaseProvider provider) : IAsyn
     }
 
     [Fact]
+    public async Task Whether_a_binding_has_an_alternative_agrees_with_the_transition_plans_suggestions()
+    {
+        await using var db = _database.Create();
+        var at = _clock.UtcNow;
+        var reference = (await ReferenceData.LoadAsync(db, at, CancellationToken.None)).Assuming(
+            new Restriction { Id = -1, Provider = "Anthropic", Reason = "what-if", CreatedBy = "test", EffectiveFrom = at.AddDays(-1), TransitionDeadline = at.AddDays(30) },
+            new HashSet<int>());
+        var facts = await db.Bindings.AsNoTracking().Select(b => new BindingFacts(
+            b.ModelId, b.Workload!.CustomerId, b.Workload.Customer!.Sector, b.Workload.ImpactLevel, b.Workload.DataCategories, b.Usage)).ToListAsync();
+        var shapes = new Dictionary<BindingFacts, (int, int)>();
+
+        var disagreements = facts.Where(f => reference.HasAlternative(f, at, BindingEvaluator.DefaultExpiringSoonWindow, shapes)
+            != reference.AllowedAlternatives(f, at, BindingEvaluator.DefaultExpiringSoonWindow).Count > 0).ToList();
+
+        Assert.Empty(disagreements);
+        Assert.Contains(facts, f => reference.HasAlternative(f, at, BindingEvaluator.DefaultExpiringSoonWindow, shapes));
+        Assert.True(shapes.Count < facts.Count, "workload shapes are shared between bindings");
+    }
+
+    [Fact]
     public async Task A_preview_writes_nothing()
     {
         await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
