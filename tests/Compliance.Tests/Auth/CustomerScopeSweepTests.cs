@@ -154,22 +154,7 @@ public sealed class CustomerScopeSweepTests(CustomerScopeSweepTests.Factory fact
             || endpoint.Metadata.Any(m => m.GetType().FullName?.StartsWith("Microsoft.AspNetCore.StaticAssets", StringComparison.Ordinal) == true);
     }
 
-    private HttpClient Client(params string[] roles)
-    {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        client.DefaultRequestHeaders.Add(TestAuthentication.UserHeader, "acme-person");
-        foreach (var role in roles)
-        {
-            client.DefaultRequestHeaders.Add(TestAuthentication.RoleHeader, role);
-        }
-
-        if (roles.Contains(Roles.Customer))
-        {
-            client.DefaultRequestHeaders.Add(TestAuthentication.CustomerHeader, "acme");
-        }
-
-        return client;
-    }
+    private HttpClient Client(params string[] roles) => TestAuthentication.ClientAs(factory, "acme-person", roles);
 
     /// <summary>Globex's ids and text only globex's rows hold: its name, e-mail, attestation code, and a workload of its own.</summary>
     private async Task<Globex> GlobexAsync()

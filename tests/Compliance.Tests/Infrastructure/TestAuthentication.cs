@@ -21,6 +21,24 @@ public sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptio
     /// <summary>The customer claim (<c>customer_id</c>, a customer code) of a Customer principal.</summary>
     public const string CustomerHeader = "X-Test-Customer";
 
+    /// <summary>A client of <paramref name="app"/> signed in as <paramref name="user"/> with these roles (acme's customer when one is Customer).</summary>
+    public static HttpClient ClientAs(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app, string user, params string[] roles)
+    {
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(UserHeader, user);
+        foreach (var role in roles)
+        {
+            client.DefaultRequestHeaders.Add(RoleHeader, role);
+        }
+
+        if (roles.Contains(Compliance.Web.Auth.Roles.Customer))
+        {
+            client.DefaultRequestHeaders.Add(CustomerHeader, "acme");
+        }
+
+        return client;
+    }
+
     public static void Use(IServiceCollection services)
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestAuthentication>(SchemeName, null);

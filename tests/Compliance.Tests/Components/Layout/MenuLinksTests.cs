@@ -104,20 +104,5 @@ public sealed partial class MenuLinksTests(MenuLinksTests.Factory factory) : ICl
     [GeneratedRegex("<a href=\"([^\"]+)\"[^>]*class=\"mud-nav-link")]
     private static partial Regex NavLink();
 
-    private HttpClient Client(params string[] roles)
-    {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        client.DefaultRequestHeaders.Add(TestAuthentication.UserHeader, "menu-person");
-        foreach (var role in roles)
-        {
-            client.DefaultRequestHeaders.Add(TestAuthentication.RoleHeader, role);
-        }
-
-        if (roles.Contains(Roles.Customer))
-        {
-            client.DefaultRequestHeaders.Add(TestAuthentication.CustomerHeader, "acme");
-        }
-
-        return client;
-    }
+    private HttpClient Client(params string[] roles) => TestAuthentication.ClientAs(factory, "menu-person", roles);
 }

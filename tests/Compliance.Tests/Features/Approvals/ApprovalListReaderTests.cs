@@ -17,13 +17,19 @@ public sealed class ApprovalListReaderTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
-        await using var db = _database.Create();
-        _refs = new ListReferenceData(
-            await db.Models.Select(m => new ListReferenceData.ModelRef(m.Id, m.Provider, m.HostModelId, m.Hosting, m.Region)).ToListAsync(),
-            await db.Customers.ToDictionaryAsync(c => c.Code, c => c.Id));
+        _refs = await ApprovalListReaderTests.RefsAsync(_database);
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();
+
+    /// <summary>What a list may name: the demo inventory's models and customer codes.</summary>
+    internal static async Task<ListReferenceData> RefsAsync(TestDatabase database)
+    {
+        await using var db = database.Create();
+        return new ListReferenceData(
+            await db.Models.Select(m => new ListReferenceData.ModelRef(m.Id, m.Provider, m.HostModelId, m.Hosting, m.Region)).ToListAsync(),
+            await db.Customers.ToDictionaryAsync(c => c.Code, c => c.Id));
+    }
 
     private static string Docs(string file)
     {
@@ -89,10 +95,7 @@ public sealed class ApprovalListSchemaTests : IAsyncLifetime
     {
         await _database.InitializeAsync();
         await _database.SeedDemoAsync();
-        await using var db = _database.Create();
-        _refs = new ListReferenceData(
-            await db.Models.Select(m => new ListReferenceData.ModelRef(m.Id, m.Provider, m.HostModelId, m.Hosting, m.Region)).ToListAsync(),
-            await db.Customers.ToDictionaryAsync(c => c.Code, c => c.Id));
+        _refs = await ApprovalListReaderTests.RefsAsync(_database);
     }
 
     public Task DisposeAsync() => _database.DisposeAsync();

@@ -76,20 +76,5 @@ public sealed class ProviderFootprintTests(ProviderFootprintTests.Factory factor
         Assert.Equal(HttpStatusCode.Forbidden, (await customerAndOfficer.GetAsync("/inventory/providers/Anthropic")).StatusCode);
     }
 
-    private HttpClient Client(params string[] roles)
-    {
-        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        client.DefaultRequestHeaders.Add(TestAuthentication.UserHeader, "vendor-page-person");
-        foreach (var role in roles)
-        {
-            client.DefaultRequestHeaders.Add(TestAuthentication.RoleHeader, role);
-        }
-
-        if (roles.Contains(Roles.Customer))
-        {
-            client.DefaultRequestHeaders.Add(TestAuthentication.CustomerHeader, "acme");
-        }
-
-        return client;
-    }
+    private HttpClient Client(params string[] roles) => TestAuthentication.ClientAs(factory, "vendor-page-person", roles);
 }
