@@ -50,6 +50,21 @@ public sealed class CsvStreamingImportTests : IAsyncLifetime
         Assert.False(await db.AuditEvents.AnyAsync(e => e.Reason!.Contains("many.csv")));
     }
 
+    [Fact]
+    public async Task Cancelling_after_the_first_batch_writes_nothing()
+    {
+        var (csv, _) = await FileAsync(badLastRow: false);
+        using var cancel = new CancellationTokenSource();
+
+        // The first batch is written (and reported) before the cancel arrives; the transaction still holds it.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Importer().ImportAsync(
+            ImportKind.Bindings, "many.csv", "text/csv", new MemoryStream(csv), "officer", new SyncProgress(_ => cancel.Cancel()), cancel.Token));
+
+        Assert.Equal(0, await CodingAssistantBindingsAsync());
+        await using var db = _database.Create();
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.Reason!.Contains("many.csv")));
+    }
+
     private CsvImporter Importer() => new(_database.Factory, new InventoryEvents());
 
     private async Task<(byte[] Csv, int Rows)> FileAsync(bool badLastRow)
