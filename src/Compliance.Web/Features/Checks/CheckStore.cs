@@ -84,6 +84,23 @@ public static class CheckStore
         return [.. Enumerable.Range(0, readers).Select(i => ((int)Math.Min(int.MaxValue, min + (i * span)), (int)Math.Min(max, min + ((i + 1) * span) - 1)))];
     }
 
+    /// <summary>Hands each (Id, ModelId, WorkloadId, Usage) row to <paramref name="visit"/>, checking for cancellation every 65,536 rows.</summary>
+    internal static int VisitBindings(DbDataReader r, Action<ActiveBinding> visit, CancellationToken ct)
+    {
+        var count = 0;
+        while (r.Read())
+        {
+            if ((++count & 0xFFFF) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+
+            visit(new ActiveBinding(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), (Usage)r.GetInt32(3)));
+        }
+
+        return count;
+    }
+
     internal static string Clip(string detail) => detail.Length <= DetailMaxLength ? detail : detail[..(DetailMaxLength - 1)] + "…";
 
     private const string CustomerSectors = "SELECT \"Id\", \"Sector\" FROM \"Customers\"";

@@ -37,18 +37,7 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
         cmd.Parameters.Add("@now", SqlDbType.DateTime2).Value = at;
         cmd.CommandTimeout = 0;
         using var r = cmd.ExecuteReader(CommandBehavior.SequentialAccess);
-        var count = 0;
-        while (r.Read())
-        {
-            if ((++count & 0xFFFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-
-            visit(new ActiveBinding(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), (Domain.Usage)r.GetInt32(3)));
-        }
-
-        return count;
+        return CheckStore.VisitBindings(r, visit, ct);
     }
 
     public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);

@@ -41,18 +41,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
         cmd.Parameters.AddWithValue("@to", toId);
         cmd.Parameters.AddWithValue("@now", Text(at));
         using var r = cmd.ExecuteReader();
-        var count = 0;
-        while (r.Read())
-        {
-            if ((++count & 0xFFFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-
-            visit(new ActiveBinding(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), (Domain.Usage)r.GetInt32(3)));
-        }
-
-        return count;
+        return CheckStore.VisitBindings(r, visit, ct);
     }
 
     public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
