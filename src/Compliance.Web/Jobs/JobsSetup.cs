@@ -79,8 +79,8 @@ public static class JobsSetup
                 {
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     InvisibilityTimeout = InvisibilityTimeout,
-                    // A killed process's lock (a check's DisableConcurrentExecution) blocks the restarted one until it expires;
-                    // a live holder renews it, so a few seconds is safe and a restart resumes checks within 10 s.
+                    // A killed process's locks (the schedule poller's, a job's DisableConcurrentExecution) block the restarted
+                    // one until they expire; a live holder renews them, so a few seconds is safe.
                     DistributedLockLifetime = TimeSpan.FromSeconds(5),
                 });
             }

@@ -18,7 +18,7 @@ public sealed class SqlServerTextTests
     private static readonly Type[] SendingTypes =
     [
         typeof(CheckStore), typeof(SqlServerCheckStore), typeof(FindingChangeLog), typeof(DecisionService), typeof(AuditTrail),
-        typeof(CheckStore).Assembly.GetType("Compliance.Web.Features.Checks.ModelRecheck", throwOnError: true)!,
+        typeof(CheckRunLock), typeof(CheckStore).Assembly.GetType("Compliance.Web.Features.Checks.ModelRecheck", throwOnError: true)!,
     ];
 
     public static TheoryData<string, string> CommandTexts()
@@ -77,6 +77,8 @@ public sealed class SqlServerTextTests
         Assert.Contains("CheckStore.ResolveUnseen with OUTPUT", names);
         Assert.Contains("AuditTrail.InsertSql", names);
         Assert.Contains("AuditTrail.SqlServerChainLock", names);
+        Assert.Contains("CheckRunLock.SqlServerTake", names);
+        Assert.Contains("CheckRunLock.SqlServerRelease", names);
         Assert.Contains("DecisionService.WorkloadSql", names);
     }
 

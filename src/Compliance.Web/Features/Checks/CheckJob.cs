@@ -6,17 +6,17 @@ namespace Compliance.Web.Features.Checks;
 
 /// <summary>
 /// The check as a Hangfire job: recurring (<c>Checks:Schedule</c>) and triggered after changes. Idempotent; honours
-/// cancellation. After a run, the critical findings it opened go to the webhooks.
+/// cancellation. After a run, the critical findings it opened go to the webhooks. Runs are serialised by the runner
+/// itself (<see cref="CheckRunLock"/>), not by Hangfire's DisableConcurrentExecution: the SQLite storage's lock of a
+/// killed process blocks the restarted one for a tenth of the lock timeout (90 s for 15 min) before it looks again.
 /// </summary>
 public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
 {
     public const string RecurringId = "compliance-check";
 
-    [DisableConcurrentExecution(timeoutInSeconds: 15 * 60)]
     [AutomaticRetry(Attempts = 2, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public Task RunScheduledAsync(CancellationToken ct) => RunAsync(CheckTrigger.Scheduled, ct);
 
-    [DisableConcurrentExecution(timeoutInSeconds: 15 * 60)]
     [AutomaticRetry(Attempts = 2, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public Task RunAfterChangeAsync(CancellationToken ct) => RunAsync(CheckTrigger.Change, ct);
 

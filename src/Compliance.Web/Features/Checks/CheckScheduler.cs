@@ -39,7 +39,10 @@ public sealed class CheckScheduler(
 
             try
             {
-                LastJobId = jobs.Schedule<CheckJob>(j => j.RunAfterChangeAsync(CancellationToken.None), delay);
+                // No delay: straight to the queue, not through the schedule poller (and its lock) first.
+                LastJobId = delay == TimeSpan.Zero
+                    ? jobs.Enqueue<CheckJob>(j => j.RunAfterChangeAsync(CancellationToken.None))
+                    : jobs.Schedule<CheckJob>(j => j.RunAfterChangeAsync(CancellationToken.None), delay);
                 _pendingUntil = now + delay;
                 return true;
             }
