@@ -12,8 +12,6 @@ namespace Compliance.Web.Features.Inventory;
 /// </summary>
 public static class InventoryApi
 {
-    public sealed record Page<T>(IReadOnlyList<T> Items, int? Next);
-
     public sealed record ModelDto(int Id, string Provider, string HostModelId, string DisplayName, string Version, string Hosting, string Region,
         ModelLifecycle Lifecycle, DateTime? DeprecatedOn, DateTime? RetiredOn);
 
@@ -31,7 +29,7 @@ public static class InventoryApi
 
     public static WebApplication MapInventoryApi(this WebApplication app)
     {
-        var read = app.MapGroup(ApiSetup.Prefix).WithTags("Inventory").RequireAuthorization(Policies.Api);
+        var read = app.MapGroup(ApiSetup.Prefix).WithTags("Inventory").RequireAuthorization(Policies.Api).WithETags();
         var write = app.MapGroup(ApiSetup.Prefix).WithTags("Inventory").RequireAuthorization(Policies.ApiWrite);
 
         read.MapGet("/models", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, string? provider, string? hosting, int? after, int? limit, CancellationToken ct) =>
@@ -41,8 +39,8 @@ public static class InventoryApi
             if (!string.IsNullOrWhiteSpace(provider)) q = q.Where(m => m.Provider == provider);
             if (!string.IsNullOrWhiteSpace(hosting)) q = q.Where(m => m.Hosting == hosting);
             var now = clock.GetUtcNow().UtcDateTime;
-            var items = await q.OrderBy(m => m.Id).Take(Limit(limit)).ToListAsync(ct);
-            return PageOf(items.Select(m => ToDto(m, now)).ToList(), limit, x => x.Id);
+            var items = await q.OrderBy(m => m.Id).Take(ApiPages.Limit(limit)).ToListAsync(ct);
+            return ApiPages.Of(items.Select(m => ToDto(m, now)).ToList(), limit, x => x.Id);
         }).WithName("ListModels");
 
         read.MapGet("/models/{id:int}", async (int id, IDbContextFactory<ComplianceDb> f, TimeProvider clock, CancellationToken ct) =>
@@ -50,7 +48,7 @@ public static class InventoryApi
             await using var db = await f.CreateDbContextAsync(ct);
             return await db.Models.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct) is { } m
                 ? Results.Ok(ToDto(m, clock.GetUtcNow().UtcDateTime))
-                : NotFound($"There is no model {id}.");
+                : ApiPages.NotFound($"There is no model {id}.");
         }).WithName("GetModel");
 
         read.MapGet("/workloads", async (IDbContextFactory<ComplianceDb> f, int? customer, int? after, int? limit, CancellationToken ct) =>
@@ -58,8 +56,8 @@ public static class InventoryApi
             await using var db = await f.CreateDbContextAsync(ct);
             var q = db.Workloads.AsNoTracking().Where(w => w.Id > (after ?? 0));
             if (customer is { } c) q = q.Where(w => w.CustomerId == c);
-            var items = await q.OrderBy(w => w.Id).Take(Limit(limit)).Select(WorkloadProjection).ToListAsync(ct);
-            return PageOf(items.Select(Finish).ToList(), limit, x => x.Id);
+            var items = await q.OrderBy(w => w.Id).Take(ApiPages.Limit(limit)).Select(WorkloadProjection).ToListAsync(ct);
+            return ApiPages.Of(items.Select(Finish).ToList(), limit, x => x.Id);
         }).WithName("ListWorkloads");
 
         read.MapGet("/workloads/{id:int}", async (int id, IDbContextFactory<ComplianceDb> f, CancellationToken ct) =>
@@ -67,7 +65,7 @@ public static class InventoryApi
             await using var db = await f.CreateDbContextAsync(ct);
             return await db.Workloads.AsNoTracking().Where(w => w.Id == id).Select(WorkloadProjection).SingleOrDefaultAsync(ct) is { } w
                 ? Results.Ok(Finish(w))
-                : NotFound($"There is no workload {id}.");
+                : ApiPages.NotFound($"There is no workload {id}.");
         }).WithName("GetWorkload");
 
         read.MapGet("/bindings", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, int? model, int? workload, int? customer, bool? active, int? after, int? limit, CancellationToken ct) =>
@@ -79,8 +77,8 @@ public static class InventoryApi
             if (workload is { } w) q = q.Where(b => b.WorkloadId == w);
             if (customer is { } c) q = q.Where(b => b.Workload!.CustomerId == c);
             if (active ?? true) q = q.Where(b => b.From <= now && (b.To == null || b.To > now));
-            var items = await q.OrderBy(b => b.Id).Take(Limit(limit)).Select(BindingProjection).ToListAsync(ct);
-            return PageOf(items, limit, x => x.Id);
+            var items = await q.OrderBy(b => b.Id).Take(ApiPages.Limit(limit)).Select(BindingProjection).ToListAsync(ct);
+            return ApiPages.Of(items, limit, x => x.Id);
         }).WithName("ListBindings");
 
         read.MapGet("/bindings/{id:int}", async (int id, IDbContextFactory<ComplianceDb> f, CancellationToken ct) =>
@@ -88,7 +86,7 @@ public static class InventoryApi
             await using var db = await f.CreateDbContextAsync(ct);
             return await db.Bindings.AsNoTracking().Where(b => b.Id == id).Select(BindingProjection).SingleOrDefaultAsync(ct) is { } b
                 ? Results.Ok(b)
-                : NotFound($"There is no binding {id}.");
+                : ApiPages.NotFound($"There is no binding {id}.");
         }).WithName("GetBinding");
 
         write.MapPost("/bindings", async (NewBinding body, InventoryService inventory, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
@@ -115,13 +113,6 @@ public static class InventoryApi
 
         return app;
     }
-
-    private static int Limit(int? limit) => Math.Clamp(limit ?? 100, 1, 1000);
-
-    private static IResult PageOf<T>(List<T> items, int? limit, Func<T, int> id) =>
-        Results.Ok(new Page<T>(items, items.Count == Limit(limit) ? id(items[^1]) : null));
-
-    private static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
     private static ModelDto ToDto(Model m, DateTime now) =>
         new(m.Id, m.Provider, m.HostModelId, m.DisplayName, m.Version, m.Hosting, m.Region, m.LifecycleAt(now), m.DeprecatedOn, m.RetiredOn);
