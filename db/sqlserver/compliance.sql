@@ -1082,3 +1082,67 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
+)
+BEGIN
+    ALTER TABLE [Workloads] ADD [Key] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
+)
+BEGIN
+    CREATE TABLE [IdempotentRequests] (
+        [Id] bigint NOT NULL IDENTITY,
+        [Caller] nvarchar(200) NOT NULL,
+        [Key] nvarchar(200) NOT NULL,
+        [RequestHash] nvarchar(64) NOT NULL,
+        [StatusCode] int NULL,
+        [ContentType] nvarchar(200) NULL,
+        [Location] nvarchar(400) NULL,
+        [Body] nvarchar(400) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_IdempotentRequests] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Workloads_Key] ON [Workloads] ([Key]) WHERE [Key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_IdempotentRequests_Caller_Key] ON [IdempotentRequests] ([Caller], [Key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
+)
+BEGIN
+    CREATE INDEX [IX_IdempotentRequests_CreatedAt] ON [IdempotentRequests] ([CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129125452_WorkloadKeysAndIdempotentRequests', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -30,6 +30,9 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
 
+    /// <summary>Answers to creating API requests sent with an Idempotency-Key, replayed to retries for a day.</summary>
+    public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
+
     /// <summary>The Data Protection key ring, shared by every instance so cookies stay valid across them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -11,6 +11,12 @@ public class Workload
 
     public required string Name { get; set; }
 
+    /// <summary>
+    /// The workload's own unique key, set by its people (e.g. the customer's system id): how a pipeline names it in a
+    /// decision without knowing our numeric id. Null when none is set.
+    /// </summary>
+    public string? Key { get; set; }
+
     public string Owner { get; set; } = "";
 
     /// <summary>Production, Staging, Development…</summary>

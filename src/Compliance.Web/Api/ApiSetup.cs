@@ -25,6 +25,7 @@ public static class ApiSetup
     {
         // The API's description holds no data: readable by anyone who can reach the app, like the health check.
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.UseIdempotencyKeys();
         return app;
     }
 

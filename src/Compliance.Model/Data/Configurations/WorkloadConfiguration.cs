@@ -10,6 +10,8 @@ public sealed class WorkloadConfiguration : IEntityTypeConfiguration<Workload>
     {
         b.ToTable(t => t.HasTrigger(DatabaseCopies.Triggers.WorkloadChanged));
         b.Property(w => w.Name).HasMaxLength(200);
+        b.Property(w => w.Key).HasMaxLength(100);
+        b.HasIndex(w => w.Key).IsUnique(); // NULLs are distinct (SQLite, PostgreSQL); SQL Server's migration filters them out
         b.Property(w => w.Owner).HasMaxLength(200);
         b.Property(w => w.Environment).HasMaxLength(50);
         b.Property(w => w.Description).HasMaxLength(2000);

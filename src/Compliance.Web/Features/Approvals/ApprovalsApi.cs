@@ -55,7 +55,7 @@ public static class ApprovalsApi
 
         request.MapPost("/approvals", async (ApprovalRequest body, ApprovalService approvals, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await Answer(await approvals.RequestAsync(http.User, body with { CustomerIds = body.CustomerIds ?? [] }, ct), f, created: true, ct))
-            .WithName("RequestApproval").WithSummary("Ask for a model to be approved; a second administrator decides (four-eyes).");
+            .WithName("RequestApproval").WithIdempotencyKey().WithSummary("Ask for a model to be approved; a second administrator decides (four-eyes).");
 
         decide.MapPost("/approvals/{id:int}/decision", async (int id, ApprovalDecision body, ApprovalService approvals, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await Answer(await approvals.DecideAsync(http.User, id, body.Decision, body.Reason, body.Version, ct), f, created: false, ct))
@@ -91,7 +91,7 @@ public static class ApprovalsApi
 
         decide.MapPost("/restrictions", async (RestrictionInput body, RestrictionService restrictions, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await Answer(await restrictions.CreateAsync(http.User, body with { CustomerIds = body.CustomerIds ?? [] }, ct), f, created: true, ct))
-            .WithName("CreateRestriction").WithSummary("Restrict a model or a whole provider from a date, with a transition deadline (administrators).");
+            .WithName("CreateRestriction").WithIdempotencyKey().WithSummary("Restrict a model or a whole provider from a date, with a transition deadline (administrators).");
 
         decide.MapPost("/restrictions/{id:int}/lift", async (int id, Lift body, RestrictionService restrictions, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await Answer(await restrictions.LiftAsync(http.User, id, body.Reason, ct), f, created: false, ct))

@@ -60,7 +60,7 @@ public static class FindingsApi
 
             var waiver = await waivers.GrantAsync(http.User, id, body.Justification, body.ExpiresAt, ct);
             return Results.Created($"{ApiSetup.Prefix}/findings/{id}", ToDto(waiver));
-        }).WithName("WaiveFinding").WithSummary("Accept an open finding until a date (compliance officers; at most a year, never past the restriction's deadline).");
+        }).WithName("WaiveFinding").WithIdempotencyKey().WithSummary("Accept an open finding until a date (compliance officers; at most a year, never past the restriction's deadline).");
 
         write.MapPost("/waivers/{id:int}/revoke", async (int id, WaiverRevocation body, WaiverService waivers, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
         {

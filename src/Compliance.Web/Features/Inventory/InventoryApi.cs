@@ -15,7 +15,7 @@ public static class InventoryApi
     public sealed record ModelDto(int Id, string Provider, string HostModelId, string DisplayName, string Version, string Hosting, string Region,
         ModelLifecycle Lifecycle, DateTime? DeprecatedOn, DateTime? RetiredOn);
 
-    public sealed record WorkloadDto(int Id, int CustomerId, string Customer, string Name, string Owner, string Environment,
+    public sealed record WorkloadDto(int Id, string? Key, int CustomerId, string Customer, string Name, string Owner, string Environment,
         ImpactLevel ImpactLevel, DataCategories[] DataCategories);
 
     public sealed record BindingDto(int Id, int ModelId, string HostModelId, int WorkloadId, string Workload, int CustomerId,
@@ -51,11 +51,12 @@ public static class InventoryApi
                 : ApiPages.NotFound($"There is no model {id}.");
         }).WithName("GetModel");
 
-        read.MapGet("/workloads", async (IDbContextFactory<ComplianceDb> f, int? customer, int? after, int? limit, CancellationToken ct) =>
+        read.MapGet("/workloads", async (IDbContextFactory<ComplianceDb> f, int? customer, string? key, int? after, int? limit, CancellationToken ct) =>
         {
             await using var db = await f.CreateDbContextAsync(ct);
             var q = db.Workloads.AsNoTracking().Where(w => w.Id > (after ?? 0));
             if (customer is { } c) q = q.Where(w => w.CustomerId == c);
+            if (!string.IsNullOrWhiteSpace(key)) q = q.Where(w => w.Key == key.Trim());
             var items = await q.OrderBy(w => w.Id).Take(ApiPages.Limit(limit)).Select(WorkloadProjection).ToListAsync(ct);
             return ApiPages.Of(items.Select(Finish).ToList(), limit, x => x.Id);
         }).WithName("ListWorkloads");
@@ -95,7 +96,7 @@ public static class InventoryApi
             return outcome.Succeeded
                 ? Results.Created($"{ApiSetup.Prefix}/bindings/{outcome.Value!.Id}", await ReadAsync(f, outcome.Value.Id, ct))
                 : ApiSetup.Problem(outcome);
-        }).WithName("CreateBinding");
+        }).WithName("CreateBinding").WithIdempotencyKey();
 
         write.MapPost("/bindings/{id:int}/end", async (int id, EndBinding? body, InventoryService inventory, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
         {
@@ -109,7 +110,7 @@ public static class InventoryApi
             return outcome.Succeeded
                 ? Results.Created($"{ApiSetup.Prefix}/bindings/{outcome.Value!.Id}", await ReadAsync(f, outcome.Value.Id, ct))
                 : ApiSetup.Problem(outcome);
-        }).WithName("MoveBinding");
+        }).WithName("MoveBinding").WithIdempotencyKey();
 
         return app;
     }
@@ -118,7 +119,7 @@ public static class InventoryApi
         new(m.Id, m.Provider, m.HostModelId, m.DisplayName, m.Version, m.Hosting, m.Region, m.LifecycleAt(now), m.DeprecatedOn, m.RetiredOn);
 
     private static readonly System.Linq.Expressions.Expression<Func<Workload, WorkloadDto>> WorkloadProjection = w =>
-        new WorkloadDto(w.Id, w.CustomerId, w.Customer!.Name, w.Name, w.Owner, w.Environment, w.ImpactLevel, new[] { w.DataCategories });
+        new WorkloadDto(w.Id, w.Key, w.CustomerId, w.Customer!.Name, w.Name, w.Owner, w.Environment, w.ImpactLevel, new[] { w.DataCategories });
 
     // Data categories are stored as one set; the API lists its members.
     private static WorkloadDto Finish(WorkloadDto w) => w with { DataCategories = [.. w.DataCategories[0].Members()] };

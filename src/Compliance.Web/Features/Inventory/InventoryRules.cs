@@ -86,6 +86,7 @@ public sealed class InventoryRules(IOptions<InventoryDateOptions> dates, TimePro
         name ??= n => n;
         return Errors(
             Length<Workload>(name("name"), w.Name?.Trim(), nameof(Workload.Name)),
+            Length<Workload>(name("key"), w.Key?.Trim(), nameof(Workload.Key)),
             Length<Workload>(name("owner"), w.Owner?.Trim(), nameof(Workload.Owner)),
             Length<Workload>(name("environment"), w.Environment?.Trim(), nameof(Workload.Environment)),
             Length<Workload>(name("description"), w.Description, nameof(Workload.Description)));

@@ -258,6 +258,13 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
             errors.Add(new FieldError("name", $"This customer already has a workload named '{input.Name.Trim()}'."));
         }
 
+        var key = string.IsNullOrWhiteSpace(input.Key) ? null : input.Key.Trim();
+        if (key is not null && errors.Count == 0
+            && await db.Workloads.Where(w => w.Id != input.Id && w.Key == key).Select(w => w.Name).FirstOrDefaultAsync(ct) is { } holder)
+        {
+            errors.Add(new FieldError("key", $"The key '{key}' already names workload '{holder}'; a key names one workload."));
+        }
+
         if (errors.Count > 0)
         {
             return Outcome<Workload>.Invalid([.. errors]);
@@ -280,6 +287,7 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
 
         workload.CustomerId = input.CustomerId;
         workload.Name = input.Name.Trim();
+        workload.Key = key;
         workload.Owner = input.Owner?.Trim() ?? "";
         workload.Environment = string.IsNullOrWhiteSpace(input.Environment) ? "Production" : input.Environment.Trim();
         workload.ImpactLevel = input.ImpactLevel;

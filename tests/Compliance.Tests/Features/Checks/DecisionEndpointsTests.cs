@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
@@ -152,5 +153,72 @@ public abstract class DecisionEndpointsTests(DecisionEndpointsTests.Factory fact
     {
         var response = await Client(Roles.Auditor).GetAsync("/api/v1/decisions?model=1");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private async Task<string> KeyAsync(int workloadId, string key)
+    {
+        using var scope = _factory.Services.CreateScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ComplianceDb>>().CreateDbContextAsync();
+        await db.Workloads.Where(w => w.Id == workloadId).ExecuteUpdateAsync(s => s.SetProperty(w => w.Key, key));
+        return key;
+    }
+
+    [Fact]
+    public async Task A_workload_can_be_named_by_its_own_key()
+    {
+        var (binding, model) = await RestrictedBindingAsync();
+        var key = await KeyAsync(binding.WorkloadId, $"SYS-{binding.WorkloadId}");
+
+        var byKey = await Client(Roles.Pipeline).GetFromJsonAsync<JsonElement>($"/api/v1/decisions?model={model.Id}&workloadKey={key}");
+        var byId = await Client(Roles.Pipeline).GetFromJsonAsync<JsonElement>($"/api/v1/decisions?model={model.Id}&workload={binding.WorkloadId}");
+
+        Assert.False(byKey.GetProperty("allowed").GetBoolean());
+        Assert.Equal(byId.GetRawText(), byKey.GetRawText());
+        var unknown = await Client(Roles.Pipeline).GetAsync($"/api/v1/decisions?model={model.Id}&workloadKey=NO-SUCH-KEY");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("NO-SUCH-KEY", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_batch_answers_each_question_in_place_and_is_allowed_only_when_all_are()
+    {
+        var (binding, model) = await RestrictedBindingAsync();
+        var key = await KeyAsync(binding.WorkloadId, $"BATCH-{binding.WorkloadId}");
+        var single = await Client(Roles.Pipeline).GetFromJsonAsync<JsonElement>($"/api/v1/decisions?model={model.Id}&workload={binding.WorkloadId}");
+
+        var response = await Client(Roles.Pipeline).PostAsJsonAsync("/api/v1/decisions", new
+        {
+            questions = new object[]
+            {
+                new { model = model.Id.ToString(), workloadKey = key },
+                new { model = model.HostModelId + "-none", workload = binding.WorkloadId },
+                new { model = model.Id.ToString(), workload = 987654, usage = "Agent" },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var batch = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(batch.GetProperty("allowed").GetBoolean());
+        Assert.Equal((1, 2), (batch.GetProperty("denied").GetInt32(), batch.GetProperty("unanswered").GetInt32()));
+        var answers = batch.GetProperty("answers").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], answers.Select(a => a.GetProperty("index").GetInt32()));
+        Assert.Equal(single.GetProperty("reasons").GetRawText(), answers[0].GetProperty("reasons").GetRawText());
+        Assert.Contains("No model", answers[1].GetProperty("error").GetString());
+        Assert.Contains("987654", answers[2].GetProperty("error").GetString());
+        Assert.Equal("Agent", answers[2].GetProperty("usage").GetString());
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_limit_or_with_a_question_naming_no_workload_is_refused_whole()
+    {
+        var tooMany = Enumerable.Range(0, DecisionEndpoints.MaxQuestions + 1).Select(_ => new { model = "1", workload = 1 }).ToArray();
+        var big = await Client(Roles.Pipeline).PostAsJsonAsync("/api/v1/decisions", new { questions = tooMany });
+        Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
+        Assert.Contains("1001", await big.Content.ReadAsStringAsync());
+
+        var vague = await Client(Roles.Pipeline).PostAsJsonAsync("/api/v1/decisions", new { questions = new object[] { new { model = "1", workload = 1 }, new { model = "1" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, vague.StatusCode);
+        Assert.True((await vague.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("questions[1]", out _));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(Roles.Customer).PostAsJsonAsync("/api/v1/decisions", new { questions = new[] { new { model = "1", workload = 1 } } })).StatusCode);
     }
 }

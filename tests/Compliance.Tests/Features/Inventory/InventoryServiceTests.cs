@@ -112,6 +112,25 @@ public abstract class InventoryServiceTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal("hostModelId", Assert.Single(outcome.Errors).Field);
     }
 
+    [Fact]
+    public async Task A_workload_key_names_one_workload_and_a_second_use_is_refused_naming_the_holder()
+    {
+        await using var db = _database.Create();
+        var (first, second) = await db.Workloads.OrderBy(w => w.Id).Take(2).ToListAsync() is [var a, var b] ? (a, b) : throw new InvalidOperationException();
+        first.Key = "  SYS-0042 ";
+        Assert.True((await _inventory.SaveWorkloadAsync("officer", first)).Succeeded);
+
+        second.Key = "SYS-0042";
+        var outcome = await _inventory.SaveWorkloadAsync("officer", second);
+
+        var error = Assert.Single(outcome.Errors);
+        Assert.Equal("key", error.Field);
+        Assert.Contains(first.Name, error.Message);
+        await using var after = _database.Create();
+        Assert.Equal("SYS-0042", await after.Workloads.Where(w => w.Id == first.Id).Select(w => w.Key).SingleAsync());
+        Assert.Null(await after.Workloads.Where(w => w.Id == second.Id).Select(w => w.Key).SingleAsync());
+    }
+
     private async Task<(int ModelId, int WorkloadId)> UnboundPair()
     {
         await using var db = _database.Create();

@@ -43,7 +43,7 @@ public static class TransitionsApi
 
         write.MapPost("/transition-plans", async (NewPlan body, TransitionService plans, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await AnswerAsync(await plans.PlanAsync(body.BindingId, body.RestrictionId, body.TargetModelId, body.Owner, body.TargetDate, body.Notes, http.User, ct), f, created: true, ct))
-            .WithName("CreateTransitionPlan").WithSummary("Plan the move of a restricted binding to an allowed model by the restriction's deadline.");
+            .WithName("CreateTransitionPlan").WithIdempotencyKey().WithSummary("Plan the move of a restricted binding to an allowed model by the restriction's deadline.");
 
         write.MapPost("/transition-plans/{id:int}/start", async (int id, PlanChange body, TransitionService plans, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await AnswerAsync(await plans.StartAsync(id, body.Version, http.User, ct), f, created: false, ct)).WithName("StartTransitionPlan");
