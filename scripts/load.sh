@@ -28,10 +28,11 @@ dotnet publish src/Compliance.Web/Compliance.Web.csproj -c Release -o "$work/app
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 # Development: the embedded provider and its demo clients exist only outside Production. Jobs off: no check run
-# competes with the measurement. Logging at Warning: request logs would measure the console.
+# competes with the measurement. Logging at Warning: request logs would measure the console. No per-client API
+# limit: the load test is one client measuring the app's capacity.
 ( cd "$work/app" && ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$base" \
     ConnectionStrings__Compliance="Data Source=$work/compliance.db" DemoData__Enabled=true Jobs__Enabled=false \
-    Logging__LogLevel__Default=Warning Attestations__BaseUrl="$base" \
+    Logging__LogLevel__Default=Warning Attestations__BaseUrl="$base" RateLimits__ApiPerClientPerMinute=0 \
     exec dotnet Compliance.Web.dll >"$work/app.log" 2>&1 ) &
 app=$!
 for _ in $(seq 1 120); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -162,8 +162,9 @@ public static class AuthSetup
     public static WebApplication UseComplianceAuth(this WebApplication app)
     {
         app.UseSecurityHeaders(app.Services.GetRequiredService<OidcSettings>().Authority);
-        app.UseRateLimiter();
+        app.UseRateLimiter(); // before authentication: the embedded provider answers its token endpoint there
         app.UseAuthentication();
+        app.UseApiRateLimit(); // after it: the API's budget is per signed-in caller, not per address
         app.UseAuthorization();
         return app;
     }

@@ -20,6 +20,12 @@ public sealed class RateLimitOptions
     /// <summary>PDF uploads being read at once, all clients together (each may be 20 MB).</summary>
     public int VerifyConcurrentUploads { get; set; } = 4;
 
+    /// <summary>
+    /// Requests to <c>/api</c> per caller (signed-in subject or client id; the address when anonymous) per minute; 0
+    /// turns the limit off. Beyond it: 429 with <c>Retry-After</c>.
+    /// </summary>
+    public int ApiPerClientPerMinute { get; set; } = 6000;
+
     /// <summary>Audit drift comparisons (a scan of every audited table) per person per 10 minutes; one at a time in all.</summary>
     public int DriftComparisonsPer10Minutes { get; set; } = 3;
 }
@@ -42,6 +48,7 @@ public static class EdgeProtection
         var limits = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton<AuditDriftLimiter>();
+        builder.Services.AddSingleton<ApiRateLimit>();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
