@@ -38,6 +38,7 @@ app.MapComplianceEndpoints();
 app.MapComplianceAuth();
 app.MapComplianceApi();
 app.MapInventoryApi();
+app.MapInventoryTransferApi();
 app.MapFindingsApi();
 app.MapApprovalsApi();
 app.MapTransitionsApi();
