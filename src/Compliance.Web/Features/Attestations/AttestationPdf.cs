@@ -13,7 +13,8 @@ namespace Compliance.Web.Features.Attestations;
 /// Renders an attestation from its snapshot alone: cover with statement, result, key facts, QR code and
 /// summary by impact level; then tables (headers repeated on every page) for workloads and bindings,
 /// findings, waivers, transition plans and the approvals relied on; a footer with the verification code,
-/// the snapshot's SHA-256 and "Page X of Y" on every page. Fonts, brushes and pens are created once per
+/// the snapshot's SHA-256 and "Page X of Y" on every page. Tagged for PDF/UA (headings, paragraphs, tables with header
+/// cells, the QR code as a figure with alternative text; see <see cref="PdfPageFlow"/>). Fonts, brushes and pens are created once per
 /// process; text widths come from a per-font character table, so rows cost no allocations beyond their strings.
 /// </summary>
 public static class AttestationPdf
