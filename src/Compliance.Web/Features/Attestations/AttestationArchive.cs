@@ -9,7 +9,8 @@ namespace Compliance.Web.Features.Attestations;
 /// <summary>
 /// What makes an attestation a PDF/A-3b record: the sRGB output intent every colour is interpreted against,
 /// the JSON snapshot embedded as an associated file (so the PDF alone carries the machine-readable statement),
-/// and XMP metadata that identifies the conformance and repeats the document information.
+/// and XMP metadata that identifies the conformance (PDF/A-3b, and PDF/UA-1 for the tagging AttestationPdf does)
+/// and repeats the document information.
 /// </summary>
 public static class AttestationArchive
 {
@@ -95,8 +96,9 @@ public static class AttestationArchive
     }
 
     /// <summary>
-    /// The XMP packet: PDF/A-3b identification, and the document information repeated as PDF/A requires
-    /// (title, author, subject, keywords, creator, producer, creation date, each equal to the Info entry).
+    /// The XMP packet: PDF/A-3b and PDF/UA-1 identification (the pdfuaid schema described by a PDF/A extension
+    /// schema, as PDF/A requires for any schema it does not predefine), and the document information repeated as
+    /// PDF/A requires (title, author, subject, keywords, creator, producer, creation date, each equal to the Info entry).
     /// </summary>
     public static byte[] Xmp(PdfDocumentInformation info, string language)
     {
@@ -109,6 +111,31 @@ public static class AttestationArchive
               <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
                <pdfaid:part>3</pdfaid:part>
                <pdfaid:conformance>B</pdfaid:conformance>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+               <pdfuaid:part>1</pdfuaid:part>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+                xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+               <pdfaExtension:schemas>
+                <rdf:Bag>
+                 <rdf:li rdf:parseType="Resource">
+                  <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+                  <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+                  <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+                  <pdfaSchema:property>
+                   <rdf:Seq>
+                    <rdf:li rdf:parseType="Resource">
+                     <pdfaProperty:name>part</pdfaProperty:name>
+                     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+                     <pdfaProperty:category>internal</pdfaProperty:category>
+                     <pdfaProperty:description>Indicates which part of ISO 14289 (PDF/UA) the document conforms to</pdfaProperty:description>
+                    </rdf:li>
+                   </rdf:Seq>
+                  </pdfaSchema:property>
+                 </rdf:li>
+                </rdf:Bag>
+               </pdfaExtension:schemas>
               </rdf:Description>
               <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
                <dc:format>application/pdf</dc:format>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Compliance.Domain;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using PdfSharp.UniversalAccessibility;
 using QRCoder;
 
 using Compliance.Web.Features.Shared;
@@ -12,7 +13,8 @@ namespace Compliance.Web.Features.Attestations;
 /// Renders an attestation from its snapshot alone: cover with statement, result, key facts, QR code and
 /// summary by impact level; then tables (headers repeated on every page) for workloads and bindings,
 /// findings, waivers, transition plans and the approvals relied on; a footer with the verification code,
-/// the snapshot's SHA-256 and "Page X of Y" on every page. Fonts, brushes and pens are created once per
+/// the snapshot's SHA-256 and "Page X of Y" on every page. Tagged for PDF/UA (headings, paragraphs, tables with header
+/// cells, the QR code as a figure with alternative text; see <see cref="PdfPageFlow"/>). Fonts, brushes and pens are created once per
 /// process; text widths come from a per-font character table, so rows cost no allocations beyond their strings.
 /// </summary>
 public static class AttestationPdf
@@ -80,44 +82,23 @@ public static class AttestationPdf
         document.Info.CreationDate = snapshot.AsOf;
         document.PageLayout = PdfPageLayout.SinglePage;
         // A reader's window shows the title, not the file name (PDF/UA asks for it; so does anyone with many attestations open).
+        // PDFsharp's UA manager (PdfPageFlow) sets it too.
         document.ViewerPreferences.DisplayDocTitle = true;
 
-        var writer = new Writer(document, snapshot);
-        writer.Cover(snapshot, verifyUrl, developmentCopy, timestampAuthority);
-        writer.Workloads(snapshot);
-        writer.Findings(snapshot);
-        writer.Waivers(snapshot);
-        writer.TransitionPlans(snapshot);
-        writer.Approvals(snapshot);
-        writer.Finish();
-
-        Footers(document, snapshot, snapshotSha256, verifyUrl, developmentCopy);
-        return document;
-    }
-
-    private static void Footers(PdfDocument document, AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy)
-    {
-        var total = document.Pages.Count.ToString(Invariant);
-        for (var i = 0; i < document.Pages.Count; i++)
+        // PDF/UA: tagged (MarkInfo, structure tree, every piece of content a structure element or an artifact).
+        // Pagination first: the footer's "Page X of Y" is drawn as each page opens (see PdfPageFlow).
+        var counting = new Writer(null, snapshot, snapshotSha256, verifyUrl, developmentCopy, totalPages: 0);
+        counting.Write(timestampAuthority);
+        var writer = new Writer(document, snapshot, snapshotSha256, verifyUrl, developmentCopy, counting.Pages);
+        writer.Write(timestampAuthority);
+        if (writer.Pages != counting.Pages)
         {
-            using var gfx = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
-            var y = PageHeight - 46;
-            gfx.DrawLine(Ink.Rule, Left, y, Right, y);
-            y += 5;
-            gfx.DrawString("Verification code ", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
-            var x = Left + PdfText.Width("Verification code ", Type.Footer);
-            gfx.DrawString(snapshot.VerificationCode, Type.FooterBold, Ink.Text, x, y, XStringFormats.TopLeft);
-            x += PdfText.Width(snapshot.VerificationCode, Type.FooterBold);
-            gfx.DrawString($"  ·  verify at {verifyUrl}", Type.Footer, Ink.Muted, x, y, XStringFormats.TopLeft);
-            gfx.DrawString($"Page {(i + 1).ToString(Invariant)} of {total}", Type.FooterBold, Ink.Text,
-                new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
-            y += 9.5;
-            gfx.DrawString($"Snapshot SHA-256 {snapshotSha256}", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
-            if (developmentCopy)
-            {
-                gfx.DrawString("DEVELOPMENT COPY", Type.FooterBold, Ink.Amber, new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
-            }
+            throw new InvalidOperationException($"The counting pass found {counting.Pages} pages, the drawing pass {writer.Pages}.");
         }
+
+        // The signature widget lives on the first page; PDF/UA wants annotations visited in structure order.
+        document.Pages[0].Elements.SetName("/Tabs", "/S");
+        return document;
     }
 
     private static string Stamp(DateTime utc) => utc.ToString("d MMM yyyy, HH:mm 'UTC'", Invariant);
@@ -176,18 +157,50 @@ public static class AttestationPdf
     }
 
     /// <summary>The attestation's content, placed by <see cref="PdfPageFlow"/> (pages, running header, tables).</summary>
-    private sealed class Writer(PdfDocument document, AttestationSnapshot snapshot) : PdfPageFlow(document, TableStyle)
+    private sealed class Writer(PdfDocument? document, AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy,
+        int totalPages) : PdfPageFlow(document, TableStyle)
     {
         // Here, not in AttestationPdf: field initialisers run before its static constructor installs the font resolver.
         private static readonly PdfTableStyle TableStyle = new(
             Ink.Navy, Type.CellBold, Ink.White, Ink.Band, Type.CellBold, Ink.Navy, Type.CellSmall, Ink.Text, Ink.Stripe, Ink.Rule);
 
-        protected override void RunningHeader(XGraphics g)
+        public void Write(Uri? timestampAuthority)
         {
-            g.DrawString("Attestation of AI model compliance", Type.FooterBold, Ink.Navy, Left, 38, XStringFormats.TopLeft);
-            g.DrawString($"{snapshot.Customer.Name}  ·  as of {Stamp(snapshot.AsOf)}", Type.Footer, Ink.Muted,
-                new XRect(Left, 38, ContentWidth, 10), XStringFormats.TopRight);
-            g.DrawLine(Ink.Rule, Left, 50, Right, 50);
+            Cover(snapshot, verifyUrl, developmentCopy, timestampAuthority);
+            Workloads(snapshot);
+            Findings(snapshot);
+            Waivers(snapshot);
+            TransitionPlans(snapshot);
+            Approvals(snapshot);
+            Finish();
+        }
+
+        protected override void PageFurniture(XGraphics g, int page, bool runningHeader)
+        {
+            if (runningHeader)
+            {
+                g.DrawString("Attestation of AI model compliance", Type.FooterBold, Ink.Navy, Left, 38, XStringFormats.TopLeft);
+                g.DrawString($"{snapshot.Customer.Name}  ·  as of {Stamp(snapshot.AsOf)}", Type.Footer, Ink.Muted,
+                    new XRect(Left, 38, ContentWidth, 10), XStringFormats.TopRight);
+                g.DrawLine(Ink.Rule, Left, 50, Right, 50);
+            }
+
+            var y = PageHeight - 46;
+            g.DrawLine(Ink.Rule, Left, y, Right, y);
+            y += 5;
+            g.DrawString("Verification code ", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
+            var x = Left + PdfText.Width("Verification code ", Type.Footer);
+            g.DrawString(snapshot.VerificationCode, Type.FooterBold, Ink.Text, x, y, XStringFormats.TopLeft);
+            x += PdfText.Width(snapshot.VerificationCode, Type.FooterBold);
+            g.DrawString($"  ·  verify at {verifyUrl}", Type.Footer, Ink.Muted, x, y, XStringFormats.TopLeft);
+            g.DrawString($"Page {page.ToString(Invariant)} of {totalPages.ToString(Invariant)}", Type.FooterBold, Ink.Text,
+                new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
+            y += 9.5;
+            g.DrawString($"Snapshot SHA-256 {snapshotSha256}", Type.Footer, Ink.Muted, Left, y, XStringFormats.TopLeft);
+            if (developmentCopy)
+            {
+                g.DrawString("DEVELOPMENT COPY", Type.FooterBold, Ink.Amber, new XRect(Left, y, ContentWidth, 10), XStringFormats.TopRight);
+            }
         }
 
         // ---------- Cover ----------
@@ -197,38 +210,49 @@ public static class AttestationPdf
             NewPage(runningHeader: false);
             Y = 44;
             var g = Gfx;
+            // The masthead repeats the title below it: decoration, not content.
+            BeginArtifact();
             g.DrawRectangle(Ink.Navy, 0, 0, PageWidth, 8);
             g.DrawString("AI MODEL COMPLIANCE", Type.CellBold, Ink.Navy, Left, Y, XStringFormats.TopLeft);
             g.DrawString("Compliance attestation", Type.Cell, Ink.Muted, new XRect(Left, Y, ContentWidth, 12), XStringFormats.TopRight);
             Y += 14;
             g.DrawLine(Ink.NavyRule, Left, Y, Right, Y);
             Y += 14;
+            EndArtifact();
 
+            // The title is read first (H1), though a development copy's warning is drawn above it.
+            var titleY = developmentCopy ? Y + 42 : Y;
+            BeginBlock(PdfBlockLevelElementTag.Heading1);
+            g.DrawString("Attestation of AI Model Compliance", Type.Title, Ink.Navy, Left, titleY, XStringFormats.TopLeft);
+            End();
             if (developmentCopy)
             {
                 var box = new XRect(Left, Y, ContentWidth, 30);
+                BeginArtifact();
                 g.DrawRectangle(Ink.AmberRule, Ink.AmberTint, box);
+                EndArtifact();
+                BeginBlock(PdfBlockLevelElementTag.Paragraph);
                 g.DrawString("DEVELOPMENT COPY — signed with a self-signed development certificate", Type.BodyBold, Ink.Amber,
                     new XRect(box.X, box.Y + 5, box.Width, 12), XStringFormats.TopCenter);
                 g.DrawString("Not issued under the organisation's certificate; not valid as evidence of compliance.", Type.Cell, Ink.Amber,
                     new XRect(box.X, box.Y + 17, box.Width, 10), XStringFormats.TopCenter);
-                Y += 42;
+                End();
             }
 
-            g.DrawString("Attestation of AI Model Compliance", Type.Title, Ink.Navy, Left, Y, XStringFormats.TopLeft);
-            Y += 30;
-            g.DrawString($"{s.Customer.Name}", Type.Heading, Ink.Text, Left, Y, XStringFormats.TopLeft);
-            Y += 18;
-            g.DrawString($"Customer code {s.Customer.Code}  ·  {s.Customer.Sector} sector  ·  as of {Stamp(s.AsOf)}", Type.Body, Ink.Muted,
-                Left, Y, XStringFormats.TopLeft);
-            Y += 24;
+            Y = titleY + 30;
+            Paragraph(s.Customer.Name, Type.Heading, Ink.Text, 18);
+            Paragraph($"Customer code {s.Customer.Code}  ·  {s.Customer.Sector} sector  ·  as of {Stamp(s.AsOf)}", Type.Body, Ink.Muted, 24);
 
             // Overall result, in colour.
             var resultBox = new XRect(Left, Y, ContentWidth, 46);
+            BeginArtifact();
             g.DrawRectangle(Tint(s.Result), resultBox);
             g.DrawRectangle(Colour(s.Result), Left, Y, 5, resultBox.Height);
+            EndArtifact();
+            BeginBlock(PdfBlockLevelElementTag.Paragraph);
             g.DrawString("OVERALL RESULT", Type.CellBold, Ink.Muted, Left + 16, Y + 8, XStringFormats.TopLeft);
             g.DrawString(Label(s.Result).ToUpperInvariant(), Type.Result, Colour(s.Result), Left + 16, Y + 21, XStringFormats.TopLeft);
+            End();
             var bindings = s.CountBindings();
             var notCompliant = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.NotCompliant));
             var waived = s.Workloads.Sum(w => w.Bindings.Count(b => b.Status == AttestationResult.CompliantWithWaivers));
@@ -237,23 +261,31 @@ public static class AttestationPdf
                 : $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
             if (s.Evaluation is { } evaluation)
             {
+                BeginBlock(PdfBlockLevelElementTag.Paragraph);
                 g.DrawString(evaluation.Text, Type.Cell, Ink.Text, new XRect(Left, Y + 8, ContentWidth - 14, 12), XStringFormats.TopRight);
+                End();
             }
 
+            BeginBlock(PdfBlockLevelElementTag.Paragraph);
             g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, Y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
+            End();
             Y += resultBox.Height + 18;
 
             // Statement.
+            BeginBlock(PdfBlockLevelElementTag.Heading2);
             g.DrawString("Statement", Type.Subheading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            End();
             Y += 16;
             foreach (var paragraph in s.Statement.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
+                BeginBlock(PdfBlockLevelElementTag.Paragraph);
                 foreach (var l in PdfText.Wrap(paragraph, Type.Body, ContentWidth, maxLines: 14))
                 {
                     g.DrawString(l, Type.Body, Ink.Text, Left, Y, XStringFormats.TopLeft);
                     Y += 13;
                 }
 
+                End();
                 Y += 4;
             }
 
@@ -262,7 +294,9 @@ public static class AttestationPdf
             // Key facts beside the QR code.
             const double qrSize = 104;
             var factsTop = Y;
+            BeginBlock(PdfBlockLevelElementTag.Heading2);
             g.DrawString("Particulars", Type.Subheading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            End();
             Y += 17;
             // Schema 3 decides every status at issue; the last check run stays as evidence of the recurring checks.
             var checkRun = s.CheckRun is { } run
@@ -283,22 +317,39 @@ public static class AttestationPdf
             ];
             const double labelWidth = 92;
             var valueWidth = ContentWidth - labelWidth - qrSize - 20;
+            // A two-column table: each row's label is its header (TH, scope Row).
+            Begin(PdfBlockLevelElementTag.Table);
             foreach (var (label, value) in facts)
             {
+                Begin(PdfBlockLevelElementTag.TableRow);
+                Begin(PdfBlockLevelElementTag.TableHeaderCell);
+                Scope("Row");
                 g.DrawString(label, Type.Cell, Ink.Muted, Left, Y, XStringFormats.TopLeft);
+                End();
+                Begin(PdfBlockLevelElementTag.TableDataCell);
                 foreach (var l in PdfText.Wrap(value, label == "Verification code" ? Type.CellBold : Type.Cell, valueWidth, 3))
                 {
                     g.DrawString(l, label == "Verification code" ? Type.CellBold : Type.Cell, Ink.Text, Left + labelWidth, Y, XStringFormats.TopLeft);
                     Y += 11;
                 }
 
+                End();
+                End();
                 Y += 2;
+                BeginArtifact();
                 g.DrawLine(Ink.Rule, Left, Y - 1.5, Left + labelWidth + valueWidth, Y - 1.5);
+                EndArtifact();
                 Y += 1.5;
             }
 
-            QrCode(g, verifyUrl, Right - qrSize, factsTop + 14, qrSize);
+            End();
+            var qr = new XRect(Right - qrSize, factsTop + 14, qrSize, qrSize);
+            BeginFigure($"QR code linking to {verifyUrl}, where this attestation can be verified", qr);
+            QrCode(g, verifyUrl, qr.X, qr.Y, qrSize);
+            EndFigure();
+            BeginBlock(PdfBlockLevelElementTag.Paragraph);
             g.DrawString("Scan to verify", Type.CellSmall, Ink.Muted, new XRect(Right - qrSize, factsTop + 14 + qrSize + 2, qrSize, 9), XStringFormats.TopCenter);
+            End();
             Y = Math.Max(Y, factsTop + qrSize + 30) + 4;
             var signingTime = timestampAuthority is null
                 ? "Its signing time is this server's own clock: no time-stamping authority was configured, so nothing independent proves when it was signed. "
@@ -308,11 +359,14 @@ public static class AttestationPdf
                 + "and whether the file changed since signing. " + signingTime
                 + $"Anyone holding it can confirm it is authentic and still current at {verifyUrl}, or by uploading the file there: "
                 + "its SHA-256 is compared with the one recorded when it was issued.";
+            BeginBlock(PdfBlockLevelElementTag.Paragraph);
             foreach (var l in PdfText.Wrap(how, Type.CellSmall, ContentWidth, 6))
             {
                 g.DrawString(l, Type.CellSmall, Ink.Muted, Left, Y, XStringFormats.TopLeft);
                 Y += 9;
             }
+
+            End();
 
             Y += 14;
 
@@ -394,20 +448,35 @@ public static class AttestationPdf
             }
 
             var text = numbered ? $"{++_section}. {title}" : title;
+            BeginBlock(PdfBlockLevelElementTag.Heading2);
             Gfx.DrawString(text, Type.Heading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
+            End();
             Y += 20;
         }
 
         private void Note(string text)
         {
-            foreach (var l in PdfText.Wrap(text, Type.Italic, ContentWidth, 8))
+            // A note is one paragraph and never split across pages.
+            var lines = PdfText.Wrap(text, Type.Italic, ContentWidth, 8);
+            Ensure(13 * lines.Count);
+            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            foreach (var l in lines)
             {
-                Ensure(13);
                 Gfx.DrawString(l, Type.Italic, Ink.Muted, Left, Y, XStringFormats.TopLeft);
                 Y += 13;
             }
 
+            End();
             Y += 4;
+        }
+
+        /// <summary>One line of text as a paragraph, <paramref name="advance"/> points tall.</summary>
+        private void Paragraph(string text, XFont font, XBrush brush, double advance)
+        {
+            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            Gfx.DrawString(text, font, brush, Left, Y, XStringFormats.TopLeft);
+            End();
+            Y += advance;
         }
 
         public void Workloads(AttestationSnapshot s)

@@ -1,5 +1,6 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using PdfSharp.UniversalAccessibility;
 
 namespace Compliance.Web.Features.Attestations;
 
@@ -10,10 +11,16 @@ internal sealed record PdfTableStyle(
 
 /// <summary>
 /// The layout engine of the attestation PDF, apart from its content: A4 pages filled top to bottom with a running
-/// header, and tables whose rows are as tall as their tallest wrapped cell, that break across pages with the header
-/// row repeated, with striped rows and full-width band rows that group the rows below them.
+/// header and a footer, and tables whose rows are as tall as their tallest wrapped cell, that break across pages with
+/// the header row repeated, with striped rows and full-width band rows that group the rows below them.
+///
+/// Tagged for PDF/UA through PDFsharp's <see cref="UAManager"/>: text is drawn inside structure elements
+/// (headings, paragraphs, Table/TR/TH/TD), everything else (fills, rules, running header, footer, the header row
+/// repeated on later pages) is marked as an artifact. PDFsharp's manager only accepts drawing on the newest page,
+/// so the footer ("Page X of Y") is drawn as each page opens, and Y comes from a first, counting pass over the same
+/// content (<c>document</c> null): it lays everything out on a measuring context that draws nothing.
 /// </summary>
-internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
+internal abstract class PdfPageFlow
 {
     public const double PageWidth = 595.28;   // A4 in points
     public const double PageHeight = 841.89;
@@ -25,65 +32,253 @@ internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
     public const double CellPad = 3.5;
     private const double HeaderHeight = 17;
 
+    private readonly PdfDocument? _document;
+    private readonly PdfTableStyle _style;
+    private readonly UAManager? _ua;
+    private readonly StructureBuilder? _tags;
     private XGraphics? _gfx;
     private Column[] _columns = [];
     private bool _stripe;
+    private bool _tableOpen;
+    private readonly List<PdfItem> _finishedPagesParents = [];
+
+    /// <param name="document">The document to draw into; null for the counting pass, which only paginates.</param>
+    protected PdfPageFlow(PdfDocument? document, PdfTableStyle style)
+    {
+        _document = document;
+        _style = style;
+        if (document is not null)
+        {
+            _ua = UAManager.ForDocument(document);
+            _tags = _ua.StructureBuilder;
+        }
+        else
+        {
+            _gfx = XGraphics.CreateMeasureContext(new XSize(PageWidth, PageHeight), XGraphicsUnit.Point, XPageDirection.Downwards);
+        }
+    }
 
     /// <summary>Where the next content goes, in points from the top of the page.</summary>
     protected double Y { get; set; }
 
+    /// <summary>Pages opened so far; after <see cref="Finish"/>, the document's page count.</summary>
+    public int Pages { get; private set; }
+
     protected XGraphics Gfx => _gfx ?? throw new InvalidOperationException("No page is open.");
 
-    /// <summary>Draws what every page but the cover carries above <see cref="Top"/>.</summary>
-    protected abstract void RunningHeader(XGraphics g);
+    /// <summary>
+    /// Draws what every page carries outside the content (the running header above <see cref="Top"/> unless
+    /// <paramref name="runningHeader"/> is false; the footer below <see cref="Bottom"/>). Marked as an artifact.
+    /// </summary>
+    protected abstract void PageFurniture(XGraphics g, int page, bool runningHeader);
 
     public void Finish()
     {
-        _gfx?.Dispose();
-        _gfx = null;
+        EndTable();
+        _tags?.EndMarkedContentsWithId();
+        if (_document is not null)
+        {
+            _gfx?.Dispose();
+            _gfx = null;
+            if (ParentTreeNums() is { } nums)
+            {
+                for (var i = 0; i < _finishedPagesParents.Count; i++)
+                {
+                    nums.Elements.Insert(i, _finishedPagesParents[i]);
+                }
+
+                _finishedPagesParents.Clear();
+            }
+        }
     }
+
+    /// <summary>
+    /// The parent tree's flat /Nums array (page key, array of the page's structure elements by MCID). PDFsharp
+    /// searches it linearly on every marked content it adds; <see cref="NewPage"/> moves a finished page's entry
+    /// out of it and <see cref="Finish"/> puts them all back, so the search stays one page long (without this,
+    /// 10,000 bindings spent seconds in that search).
+    /// </summary>
+    private PdfArray? ParentTreeNums() =>
+        (_ua?.StructureTreeRoot.Elements.GetDictionary("/ParentTree") as PdfNumberTreeNode)?.Elements.GetArray("/Nums");
 
     protected void NewPage(bool runningHeader = true)
     {
+        Pages++;
+        Y = Top;
+        if (_document is null)
+        {
+            return;
+        }
+
+        // Marked content ends on the page it began (the manager writes the EMC through the current graphics).
+        _tags!.EndMarkedContentsWithId();
         _gfx?.Dispose();
-        var page = document.AddPage();
+        if (ParentTreeNums() is { } nums)
+        {
+            _finishedPagesParents.AddRange(nums.Elements);
+            nums.Elements.Clear();
+        }
+
+        var page = _document.AddPage();
         page.Width = XUnit.FromPoint(PageWidth);
         page.Height = XUnit.FromPoint(PageHeight);
         _gfx = XGraphics.FromPdfPage(page);
-        Y = Top;
-        if (runningHeader)
-        {
-            RunningHeader(_gfx);
-        }
+        BeginArtifact();
+        PageFurniture(_gfx, Pages, runningHeader);
+        EndArtifact();
+        // A text element continued from the previous page resumes in a text object.
+        _ua!.BeginTextMode();
     }
 
     /// <summary>Starts a new page unless <paramref name="height"/> points still fit on this one.</summary>
     protected void Ensure(double height)
     {
-        if (_gfx is null || Y + height > Bottom)
+        if (_gfx is null || Pages == 0 || Y + height > Bottom)
         {
             NewPage();
         }
     }
 
+    // ---------- Tags ----------
+
+    /// <summary>
+    /// Opens a structure element whose content is text. The marked content it gets begins inside a text object and
+    /// ends inside it (PDFsharp would otherwise let a BT/ET pair straddle the marked content's boundary).
+    /// </summary>
+    protected void Begin(PdfBlockLevelElementTag tag)
+    {
+        if (_tags is null)
+        {
+            return;
+        }
+
+        _tags.EndMarkedContentsWithId();
+        _tags.BeginElement(tag);
+        _ua!.BeginTextMode();
+    }
+
+    /// <summary>A block outside tables (heading, paragraph): ends an open table first.</summary>
+    protected void BeginBlock(PdfBlockLevelElementTag tag)
+    {
+        EndTable();
+        Begin(tag);
+    }
+
+    protected void End() => _tags?.End();
+
+    /// <summary>Scope of the TH just begun: <c>Column</c> or <c>Row</c>.</summary>
+    protected void Scope(string scope) =>
+        _tags?.CurrentStructureElement.TableAttributes.Elements.SetName("/Scope", "/" + scope);
+
+    /// <summary>Drawing that carries no content of its own (fills, rules, repeated headers, page furniture).</summary>
+    protected void BeginArtifact()
+    {
+        if (_tags is null)
+        {
+            return;
+        }
+
+        _tags.EndMarkedContentsWithId();
+        _ua!.BeginGraphicMode();
+        _tags.BeginArtifact();
+    }
+
+    protected void EndArtifact()
+    {
+        if (_tags is null)
+        {
+            return;
+        }
+
+        _ua!.BeginGraphicMode();
+        _tags.End();
+    }
+
+    /// <summary>A figure drawn with vector graphics; <paramref name="box"/> in page coordinates from the top.</summary>
+    protected void BeginFigure(string alternativeText, XRect box)
+    {
+        EndTable();
+        if (_tags is null)
+        {
+            return;
+        }
+
+        _tags.EndMarkedContentsWithId();
+        _ua!.BeginGraphicMode();
+        // The layout attribute's BBox is in PDF space (origin bottom left).
+        _tags.BeginElement(PdfIllustrationElementTag.Figure, alternativeText, new XRect(box.X, PageHeight - box.Bottom, box.Width, box.Height));
+    }
+
+    protected void EndFigure()
+    {
+        if (_tags is null)
+        {
+            return;
+        }
+
+        _ua!.BeginGraphicMode();
+        _tags.End();
+    }
+
+    private void EndTable()
+    {
+        if (_tableOpen)
+        {
+            _tableOpen = false;
+            End();
+        }
+    }
+
+    // ---------- Tables ----------
+
     protected void Table(Column[] columns)
     {
+        EndTable();
         _columns = columns;
         _stripe = false;
         Ensure(HeaderHeight + 48);
-        Header();
+        Begin(PdfBlockLevelElementTag.Table);
+        _tableOpen = true;
+        Header(repeated: false);
     }
 
-    private void Header()
+    /// <summary>The header row: tagged TH cells the first time, an artifact where a page break repeats it.</summary>
+    private void Header(bool repeated)
     {
         var g = Gfx;
-        g.DrawRectangle(style.HeaderFill, Left, Y, ContentWidth, HeaderHeight);
+        BeginArtifact();
+        g.DrawRectangle(_style.HeaderFill, Left, Y, ContentWidth, HeaderHeight);
+        if (!repeated)
+        {
+            EndArtifact();
+            Begin(PdfBlockLevelElementTag.TableRow);
+        }
+
         var x = Left;
         foreach (var c in _columns)
         {
+            if (!repeated)
+            {
+                Begin(PdfBlockLevelElementTag.TableHeaderCell);
+                Scope("Column");
+            }
+
             var rect = new XRect(x + CellPad, Y + 4.5, c.Width - 2 * CellPad, 10);
-            g.DrawString(c.Header, style.HeaderFont, style.HeaderText, rect, c.AlignRight ? XStringFormats.TopRight : XStringFormats.TopLeft);
+            g.DrawString(c.Header, _style.HeaderFont, _style.HeaderText, rect, c.AlignRight ? XStringFormats.TopRight : XStringFormats.TopLeft);
             x += c.Width;
+            if (!repeated)
+            {
+                End();
+            }
+        }
+
+        if (repeated)
+        {
+            EndArtifact();
+        }
+        else
+        {
+            End();
         }
 
         Y += HeaderHeight;
@@ -94,26 +289,34 @@ internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
         if (Y + height > Bottom)
         {
             NewPage();
-            Header();
+            Header(repeated: true);
             _stripe = false;
         }
     }
 
+    /// <summary>A full-width row that names the group of rows below it: one TD spanning every column.</summary>
     protected void BandRow(string title, string detail, double minFollowing)
     {
-        var detailLines = PdfText.Wrap(detail, style.BandDetailFont, ContentWidth - 2 * CellPad - PdfText.Width(title, style.BandTitleFont) - 16, 2);
-        var height = 6 + Math.Max(PdfText.Height(style.BandTitleFont), detailLines.Count * PdfText.Height(style.BandDetailFont)) + 4;
+        var detailLines = PdfText.Wrap(detail, _style.BandDetailFont, ContentWidth - 2 * CellPad - PdfText.Width(title, _style.BandTitleFont) - 16, 2);
+        var height = 6 + Math.Max(PdfText.Height(_style.BandTitleFont), detailLines.Count * PdfText.Height(_style.BandDetailFont)) + 4;
         BreakIfNeeded(height + minFollowing);
         var g = Gfx;
-        g.DrawRectangle(style.BandFill, Left, Y, ContentWidth, height);
-        g.DrawString(title, style.BandTitleFont, style.BandTitleBrush, Left + CellPad, Y + 5, XStringFormats.TopLeft);
+        BeginArtifact();
+        g.DrawRectangle(_style.BandFill, Left, Y, ContentWidth, height);
+        EndArtifact();
+        Begin(PdfBlockLevelElementTag.TableRow);
+        Begin(PdfBlockLevelElementTag.TableDataCell);
+        _tags?.SetColSpan(_columns.Length);
+        g.DrawString(title, _style.BandTitleFont, _style.BandTitleBrush, Left + CellPad, Y + 5, XStringFormats.TopLeft);
         var y = Y + 5.8;
         foreach (var l in detailLines)
         {
-            g.DrawString(l, style.BandDetailFont, style.BandDetailBrush, new XRect(Left, y, ContentWidth - CellPad, 9), XStringFormats.TopRight);
-            y += PdfText.Height(style.BandDetailFont);
+            g.DrawString(l, _style.BandDetailFont, _style.BandDetailBrush, new XRect(Left, y, ContentWidth - CellPad, 9), XStringFormats.TopRight);
+            y += PdfText.Height(_style.BandDetailFont);
         }
 
+        End();
+        End();
         Y += height;
         _stripe = false;
     }
@@ -121,7 +324,6 @@ internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
     protected void Row(Text[][] cells)
     {
         // Lay out every cell first: the row is as tall as its tallest cell.
-        Span<double> heights = stackalloc double[cells.Length];
         var laidOut = new List<(string Line, XFont Font, XBrush Brush)>[cells.Length];
         double rowHeight = 0;
         for (var i = 0; i < cells.Length; i++)
@@ -139,7 +341,6 @@ internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
             }
 
             laidOut[i] = lines;
-            heights[i] = h;
             rowHeight = Math.Max(rowHeight, h);
         }
 
@@ -148,15 +349,19 @@ internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
         var g = Gfx;
         if (_stripe)
         {
-            g.DrawRectangle(style.Stripe, Left, Y + 0.4, ContentWidth, rowHeight - 0.4);
+            BeginArtifact();
+            g.DrawRectangle(_style.Stripe, Left, Y + 0.4, ContentWidth, rowHeight - 0.4);
+            EndArtifact();
         }
 
         _stripe = !_stripe;
+        Begin(PdfBlockLevelElementTag.TableRow);
         var x = Left;
         for (var i = 0; i < cells.Length; i++)
         {
             var column = _columns[i];
             var y = Y + CellPad + 0.5;
+            Begin(PdfBlockLevelElementTag.TableDataCell);
             foreach (var (line, font, brush) in laidOut[i])
             {
                 if (column.AlignRight)
@@ -171,10 +376,14 @@ internal abstract class PdfPageFlow(PdfDocument document, PdfTableStyle style)
                 y += PdfText.Height(font);
             }
 
+            End();
             x += column.Width;
         }
 
+        End();
         Y += rowHeight;
-        g.DrawLine(style.Rule, Left, Y, Right, Y);
+        BeginArtifact();
+        g.DrawLine(_style.Rule, Left, Y, Right, Y);
+        EndArtifact();
     }
 }

@@ -103,8 +103,14 @@ public static class SignedPdfPatcher
         {
             if (table[e + 17] == 'n')
             {
+                // Overwritten in place (same width): Remove+Insert would move the rest of the table for every entry,
+                // quadratic in the object count (a tagged 10,000-binding attestation has ~80,000 objects).
                 var offset = long.Parse(table.ToString(e, 10), CultureInfo.InvariantCulture);
-                table.Remove(e, 10).Insert(e, Shift(offset).ToString("D10", CultureInfo.InvariantCulture));
+                var shifted = Shift(offset).ToString("D10", CultureInfo.InvariantCulture);
+                for (var d = 0; d < 10; d++)
+                {
+                    table[e + d] = shifted[d];
+                }
             }
         }
 

@@ -67,7 +67,7 @@ public sealed class AttestationPdfTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Rendering_a_thousand_bindings_takes_well_under_two_seconds_warm()
+    public void Rendering_time_grows_linearly_with_the_bindings()
     {
         var snapshot = Synthetic(1000);
         Render(snapshot);
@@ -79,9 +79,15 @@ public sealed class AttestationPdfTests(ITestOutputHelper output)
         var large = Synthetic(10_000);
         var largeClock = Stopwatch.StartNew();
         var (largePages, largeBytes) = Render(large);
+        largeClock.Stop();
         output.WriteLine($"10,000 bindings: {largeClock.ElapsedMilliseconds} ms, {largePages} pages, {largeBytes:N0} bytes");
-        // The target is 200 ms (DESIGN.md, measured by the benchmark project); this guards against order-of-magnitude regressions.
-        Assert.True(clock.ElapsedMilliseconds < 2000, $"{clock.ElapsedMilliseconds} ms");
+        // The targets (200 ms / 1 s, DESIGN.md) are measured by the benchmark project; with PDF/UA tagging they are missed
+        // (docs/performance.md). This guards against what load cannot explain: a step quadratic in the rows or objects.
+        // Ten times the bindings took 7-8 times as long here, whatever the load; a strongly quadratic step makes it
+        // 30-100 times (the signer's old cross-reference rewrite was one, on the signed path that the benchmark covers).
+        Assert.True(largeClock.ElapsedMilliseconds < 20 * Math.Max(clock.ElapsedMilliseconds, 1),
+            $"1,000 bindings {clock.ElapsedMilliseconds} ms, 10,000 bindings {largeClock.ElapsedMilliseconds} ms");
+        Assert.True(clock.ElapsedMilliseconds < 10_000, $"{clock.ElapsedMilliseconds} ms");
     }
 
     private static (int Pages, long Bytes) Render(AttestationSnapshot snapshot)
