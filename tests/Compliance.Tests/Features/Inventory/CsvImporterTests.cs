@@ -149,4 +149,34 @@ public abstract class CsvImporterTests(DatabaseProvider provider) : IAsyncLifeti
         await using var db = _database.Create();
         return (await db.Models.CountAsync(), await db.Workloads.CountAsync(), await db.Bindings.CountAsync(), await db.AuditEvents.CountAsync());
     }
+
+    [Fact]
+    public async Task Workload_keys_import_and_a_key_given_twice_or_naming_another_workload_is_refused_naming_the_row()
+    {
+        await using (var db = _database.Create())
+        {
+            db.Customers.Add(new Customer { Code = "keyco", Name = "Key Co", Sector = Sector.Civilian });
+            await db.SaveChangesAsync();
+        }
+
+        const string header = "customer_code,name,impact_level,key";
+        var added = await Import(ImportKind.Workloads, $"{header}\nkeyco,Alpha,IL4,SYS-1\nkeyco,Beta,IL4,\n");
+        Assert.True(added.Succeeded, string.Join("; ", added.Errors));
+
+        var twice = await Import(ImportKind.Workloads, $"{header}\nkeyco,Gamma,IL4,SYS-9\nkeyco,Delta,IL4,SYS-9\n");
+        var repeat = Assert.Single(twice.Errors);
+        Assert.Equal((3, "key"), (repeat.Row, repeat.Field));
+        Assert.Contains("row 2", repeat.Message);
+
+        var taken = await Import(ImportKind.Workloads, $"{header}\nkeyco,Beta,IL4,SYS-1\n");
+        var holder = Assert.Single(taken.Errors);
+        Assert.Equal((2, "key"), (holder.Row, holder.Field));
+        Assert.Contains("Alpha", holder.Message);
+
+        var cleared = await Import(ImportKind.Workloads, "customer_code,name,impact_level,key\nkeyco,Alpha,IL4,\n");
+        Assert.True(cleared.Succeeded);
+        await using var after = _database.Create();
+        Assert.Empty(await after.Workloads.Where(w => w.Key != null && w.Customer!.Code == "keyco").ToListAsync());
+        Assert.False(await after.Workloads.AnyAsync(w => w.Name == "Gamma"));
+    }
 }

@@ -29,7 +29,7 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
     public static readonly IReadOnlyDictionary<ImportKind, string[]> Columns = new Dictionary<ImportKind, string[]>
     {
         [ImportKind.Models] = ["provider", "host_model_id", "display_name", "version", "hosting", "region", "deprecated_on", "retired_on"],
-        [ImportKind.Workloads] = ["customer_code", "name", "impact_level", "data_categories", "owner", "environment"],
+        [ImportKind.Workloads] = ["customer_code", "name", "impact_level", "data_categories", "owner", "environment", "key"],
         [ImportKind.Bindings] = ["customer_code", "workload", "host_model_id", "hosting", "region", "usage", "purpose", "from", "to"],
     };
 
@@ -47,10 +47,11 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
         ["workload"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Name)),
         ["owner"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Owner)),
         ["environment"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Environment)),
+        ["key"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Key)),
         ["purpose"] = InventoryRules.MaxLength<Binding>(nameof(Binding.Purpose)),
     };
 
-    private static readonly HashSet<string> Optional = ["version", "region", "hosting", "usage", "deprecated_on", "retired_on", "owner", "environment", "data_categories", "purpose", "from", "to"];
+    private static readonly HashSet<string> Optional = ["version", "region", "hosting", "usage", "deprecated_on", "retired_on", "owner", "environment", "data_categories", "purpose", "from", "to", "key"];
 
     /// <summary>Imports a file already in memory (tests, small callers): the size limit, then <see cref="ImportAsync(ImportKind, string, string?, Stream, string, IProgress{int}?, CancellationToken)"/>.</summary>
     public Task<ImportReport> ImportAsync(ImportKind kind, string fileName, string? contentType, byte[] content, string actor, CancellationToken ct = default)
@@ -223,6 +224,8 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
         var customers = await db.Customers.ToDictionaryAsync(c => c.Code, c => c.Id, StringComparer.OrdinalIgnoreCase, ct);
         var existing = await db.Workloads.ToDictionaryAsync(w => (w.CustomerId, w.Name), ct);
         var seen = new Dictionary<(int, string), int>();
+        var keyHolders = existing.Values.Where(w => w.Key != null).ToDictionary(w => w.Key!, w => (w.CustomerId, w.Name));
+        var keysSeen = new Dictionary<string, int>();
         int added = 0, updated = 0;
         foreach (var r in rows)
         {
@@ -249,6 +252,25 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
             }
 
             seen[(customerId, name)] = r.Row.Number;
+            // The workload's own key: optional column; present and empty clears it. A key names one workload.
+            var key = r.Has("key") ? r.Text("key") is { Length: > 0 } k ? k : null : null;
+            if (key is not null && keysSeen.TryGetValue(key, out var keyRow))
+            {
+                r.Fail("key", $"Duplicate key: '{key}' is already on row {keyRow}.");
+                continue;
+            }
+
+            if (key is not null && keyHolders.TryGetValue(key, out var holder) && holder != (customerId, name))
+            {
+                r.Fail("key", $"The key '{key}' already names workload '{holder.Name}'; a key names one workload.");
+                continue;
+            }
+
+            if (key is not null)
+            {
+                keysSeen[key] = r.Row.Number;
+            }
+
             if (!existing.TryGetValue((customerId, name), out var workload))
             {
                 workload = new Workload { CustomerId = customerId, Name = name };
@@ -264,6 +286,10 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
             workload.DataCategories = categories.Value;
             workload.Owner = r.Text("owner");
             workload.Environment = r.Text("environment") is { Length: > 0 } env ? env : workload.Environment;
+            if (r.Has("key"))
+            {
+                workload.Key = key;
+            }
         }
 
         return (added, updated);
@@ -310,6 +336,9 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
 
         public string Text(string column) =>
             index.TryGetValue(column, out var i) && i < row.Fields.Length ? Csv.Restore(row.Fields[i]).Trim() : "";
+
+        /// <summary>Whether the file has this (optional) column at all.</summary>
+        public bool Has(string column) => index.ContainsKey(column);
 
         public string? Required(string column)
         {
