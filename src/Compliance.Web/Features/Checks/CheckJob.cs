@@ -6,9 +6,10 @@ namespace Compliance.Web.Features.Checks;
 
 /// <summary>
 /// The check as a Hangfire job: recurring (<c>Checks:Schedule</c>) and triggered after changes. Idempotent; honours
-/// cancellation. After a run, the critical findings it opened go to the webhooks.
+/// cancellation. After a run, the critical findings it opened go to the webhooks, and the attestations are compared
+/// with the new state (<see cref="Attestations.AttestationStaleness"/>).
 /// </summary>
-public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
+public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier, Attestations.AttestationStalenessTrigger staleness)
 {
     public const string RecurringId = "compliance-check";
 
@@ -24,5 +25,7 @@ public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
     {
         var run = await runner.RunAsync(trigger, ct);
         await notifier.AfterCheckAsync(run, ct);
+        // Attestations follow change: each current one is compared with what the inventory states now.
+        staleness.AfterCheck();
     }
 }
