@@ -11,6 +11,7 @@ using Compliance.Web.Jobs;
 using Compliance.Web.Jobs.Outbound;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Audit;
+using Compliance.Web.Features.Portal;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,6 +28,7 @@ builder.AddOutboundRequests();
 builder.AddNotifications();
 builder.AddComplianceJobs();
 builder.AddAttestations();
+builder.AddPortal();
 builder.AddApprovals();
 builder.AddAudit();
 
