@@ -30,6 +30,7 @@ public static class AttestationsSetup
         builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<AttestationService>();
         builder.Services.AddSingleton<AttestationStaleness>();
+        builder.Services.AddSingleton<AttestationComparison>();
         builder.Services.AddSingleton<AttestationStalenessTrigger>();
         // After the database startup (registered earlier by AddComplianceData) has migrated and seeded.
         builder.Services.AddHostedService<DemoAttestations>();

@@ -43,11 +43,11 @@ public sealed class PortalPageTests(PortalPageTests.Factory factory) : IClassFix
 
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<Compliance.Data.ComplianceDb>>().CreateDbContextAsync();
         var customers = await db.Customers.CountAsync();
-        Assert.Equal(customers, rows.Count);
-        Assert.Equal(customers, rows.Select(r => r.CustomerId).Distinct().Count());
-        Assert.All(rows, r => Assert.Equal(AttestationStatus.Current, r.Status));
-        Assert.All(rows, r => Assert.Equal(DemoAttestations.DemoOfficer, r.IssuedBy));
-        var pdf = (await service.GetFileAsync(rows[0].Id, "pdf", CustomerScope.Unrestricted))!.Content;
+        var first = rows.GroupBy(r => r.CustomerId).Select(g => g.MinBy(r => r.Id)!).ToList();
+        Assert.Equal(customers, first.Count);
+        Assert.All(first, r => Assert.Equal(DemoAttestations.DemoOfficer, r.IssuedBy));
+        Assert.All(first, r => Assert.False(r.Status == AttestationStatus.Withdrawn));
+        var pdf = (await service.GetFileAsync(first[0].Id, "pdf", CustomerScope.Unrestricted))!.Content;
         Assert.Contains("/ByteRange", System.Text.Encoding.Latin1.GetString(pdf));
     }
 
