@@ -43,6 +43,7 @@ app.MapInventoryExport();
 app.UseComplianceJobs();
 app.MapDecisionEndpoints();
 app.MapAttestationEndpoints();
+app.MapCustomerApi();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Json.Schema;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
@@ -123,5 +124,58 @@ public sealed class CustomerAttestationsTests(PortalPageTests.Factory factory) :
         await using var db = Db();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Entity == nameof(AttestationDownload) && e.User == "customer-acme"
             && e.Action == AuditAction.Insert && e.Reason == $"Attestation {acme.Id} downloaded as pdf"));
+    }
+
+    [Fact]
+    public async Task A_customer_user_gets_404_for_every_attestation_id_of_another_customer_on_every_api_route()
+    {
+        var all = await Service.ListAsync(CustomerScope.Unrestricted);
+        var own = all.First(r => r.CustomerCode == "globex").Id;
+        using var client = Customer("globex");
+
+        var leaks = new List<string>();
+        foreach (var id in all.Where(r => r.CustomerCode != "globex").Select(r => r.Id))
+        {
+            foreach (var route in new[] { $"/api/v1/attestations/{id}", $"/api/v1/attestations/{id}/pdf", $"/api/v1/attestations/{id}/diff/{own}",
+                         $"/api/v1/attestations/{own}/diff/{id}" })
+            {
+                if ((await client.GetAsync(route)).StatusCode != HttpStatusCode.NotFound)
+                {
+                    leaks.Add(route);
+                }
+            }
+        }
+
+        using var list = JsonDocument.Parse(await client.GetStringAsync("/api/v1/attestations"));
+        Assert.All(list.RootElement.GetProperty("items").EnumerateArray(), i => Assert.Equal("globex", i.GetProperty("customer").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/posture?customer=acme")).StatusCode);
+        Assert.Empty(leaks);
+    }
+
+    [Fact]
+    public async Task Every_issued_snapshot_validates_against_the_published_schema_which_the_app_serves()
+    {
+        await CurrentAsync("acme");
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Compliance.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        var published = await File.ReadAllTextAsync(Path.Combine(root.FullName, "docs", "attestation.schema.json"));
+        using var anonymous = factory.CreateClient();
+        var served = await anonymous.GetStringAsync($"/schemas/attestation-v{AttestationSnapshot.CurrentSchemaVersion}.json");
+        Assert.Equal(published.ReplaceLineEndings(), served.ReplaceLineEndings());
+        var schema = JsonSchema.FromText(published, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+
+        await using var db = Db();
+        var snapshots = await db.Attestations.AsNoTracking().Select(a => new { a.VerificationCode, a.SnapshotJson }).ToListAsync();
+        Assert.True(snapshots.Count >= 7);
+        foreach (var s in snapshots)
+        {
+            var result = schema.Evaluate(JsonDocument.Parse(s.SnapshotJson).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            Assert.True(result.IsValid, s.VerificationCode + ": " + string.Join("\n", (result.Details ?? []).Where(d => d.Errors is not null)
+                .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Take(5)));
+        }
     }
 }
