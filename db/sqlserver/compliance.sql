@@ -1085,6 +1085,72 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129121938_PortalAttestationStalenessAndCustomerClients'
+)
+BEGIN
+    ALTER TABLE [Attestations] ADD [StaleReason] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129121938_PortalAttestationStalenessAndCustomerClients'
+)
+BEGIN
+    ALTER TABLE [Attestations] ADD [StaleSince] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129121938_PortalAttestationStalenessAndCustomerClients'
+)
+BEGIN
+    CREATE TABLE [CustomerApiClients] (
+        [Id] int NOT NULL IDENTITY,
+        [ClientId] nvarchar(64) NOT NULL,
+        [SecretSha256] nvarchar(64) NOT NULL,
+        [CustomerId] int NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [CreatedBy] nvarchar(200) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [RevokedAt] datetime2 NULL,
+        [RevokedBy] nvarchar(200) NULL,
+        [LastUsedAt] datetime2 NULL,
+        CONSTRAINT [PK_CustomerApiClients] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_CustomerApiClients_Customers_CustomerId] FOREIGN KEY ([CustomerId]) REFERENCES [Customers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129121938_PortalAttestationStalenessAndCustomerClients'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_CustomerApiClients_ClientId] ON [CustomerApiClients] ([ClientId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129121938_PortalAttestationStalenessAndCustomerClients'
+)
+BEGIN
+    CREATE INDEX [IX_CustomerApiClients_CustomerId] ON [CustomerApiClients] ([CustomerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129121938_PortalAttestationStalenessAndCustomerClients'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129121938_PortalAttestationStalenessAndCustomerClients', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
 )
 BEGIN

@@ -12,6 +12,7 @@ using Compliance.Web.Jobs;
 using Compliance.Web.Jobs.Outbound;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Audit;
+using Compliance.Web.Features.Portal;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +29,7 @@ builder.AddOutboundRequests();
 builder.AddNotifications();
 builder.AddComplianceJobs();
 builder.AddAttestations();
+builder.AddPortal();
 builder.AddApprovals();
 builder.AddAudit();
 
@@ -47,6 +49,7 @@ app.MapInventoryExport();
 app.UseComplianceJobs();
 app.MapDecisionEndpoints();
 app.MapAttestationEndpoints();
+app.MapCustomerApi();
 
 app.Run();
 

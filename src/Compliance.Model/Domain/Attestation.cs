@@ -45,6 +45,15 @@ public class Attestation
     public string? WithdrawnBy { get; set; }
 
     public string? WithdrawalReason { get; set; }
+
+    /// <summary>
+    /// When a later evaluation first stopped agreeing with this attestation's statement (null while it still holds).
+    /// Set by the staleness job after a check run; the content stays as issued.
+    /// </summary>
+    public DateTime? StaleSince { get; set; }
+
+    /// <summary>Why the statement no longer holds, in words (bindings added or ended, statuses changed, models replaced…).</summary>
+    public string? StaleReason { get; set; }
 }
 
 /// <summary>Who downloaded which attestation, when, in which form.</summary>

@@ -57,10 +57,13 @@ public static class AuthSetup
                 o.DefaultScheme = Scheme;
                 o.DefaultChallengeScheme = ChallengeScheme;
             })
-            .AddPolicyScheme(Scheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
-                HasBearerToken(context.Request) ? JwtBearerDefaults.AuthenticationScheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddPolicyScheme(Scheme, "Cookie, bearer token or customer client", o => o.ForwardDefaultSelector = context =>
+                HasBearerToken(context.Request) ? JwtBearerDefaults.AuthenticationScheme
+                : Features.Portal.CustomerClientAuthentication.HasBasicCredentials(context.Request) ? Features.Portal.CustomerClientAuthentication.SchemeName
+                : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddPolicyScheme(ChallengeScheme, "Provider sign-in or 401", o => o.ForwardDefaultSelector = context =>
-                HasBearerToken(context.Request) || IsApi(context.Request)
+                Features.Portal.CustomerClientAuthentication.HasBasicCredentials(context.Request) ? Features.Portal.CustomerClientAuthentication.SchemeName
+                : HasBearerToken(context.Request) || IsApi(context.Request)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : OpenIdConnectDefaults.AuthenticationScheme)
             .AddCookie(o =>

@@ -33,8 +33,15 @@ public static class Policies
     /// <summary>Registering, ending and moving bindings through the API: officers, or a machine client.</summary>
     public const string ApiWrite = nameof(ApiWrite);
 
+    /// <summary>
+    /// The customer API (attestations, posture): staff, machine clients and customers (people and their machine clients);
+    /// every query is filtered by the caller's <see cref="CustomerScope"/>, so a customer reads its own organisation only.
+    /// </summary>
+    public const string CustomerApi = nameof(CustomerApi);
+
     public static void Register(AuthorizationOptions options)
     {
+        options.AddPolicy(CustomerApi, p => p.RequireAuthenticatedUser().RequireRole([.. Roles.All, Roles.Pipeline]));
         // Every policy that reaches more than one organisation refuses a principal that also holds Customer (CallerRoles).
         options.AddPolicy(Api, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
         options.AddPolicy(ApiWrite, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Pipeline));

@@ -36,6 +36,8 @@ public class ComplianceAppFactory : WebApplicationFactory<Program>
         ["Database:Provider"] = _provider.ToString(),
         ["ConnectionStrings:Compliance"] = ConnectionString,
         ["DemoData:Enabled"] = "true",
+        // Signing seven PDFs at every host start would slow every test; the portal's tests turn it on.
+        ["DemoData:Attestations"] = "false",
         ["Jobs:Enabled"] = "false",
     };
 

@@ -22,6 +22,7 @@ public class ProductionAppFactory : ComplianceAppFactory
         base.ConfigureWebHost(builder);
         builder.UseEnvironment("Production");
         builder.UseSetting("DemoData:Enabled", "true");
+        builder.UseSetting("DemoData:Attestations", "false");
         builder.UseSetting("Oidc:Authority", "https://login.example/");
         builder.UseSetting("Attestations:Certificate:Path", Path.Combine(Folder, "attestation.pfx"));
         builder.UseSetting("Attestations:Certificate:Password", "password");

@@ -17,6 +17,7 @@ public sealed class AttestationConfiguration : IEntityTypeConfiguration<Attestat
         b.Property(a => a.PdfSha256).HasMaxLength(64);
         b.Property(a => a.WithdrawnBy).HasMaxLength(200);
         b.Property(a => a.WithdrawalReason).HasMaxLength(2000);
+        b.Property(a => a.StaleReason).HasMaxLength(2000);
         b.HasOne(a => a.Customer).WithMany().HasForeignKey(a => a.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(a => a.VerificationCode).IsUnique();
         b.HasIndex(a => new { a.CustomerId, a.IssuedAt });

@@ -16,8 +16,15 @@ public static class AttestationEndpoints
             DownloadAsync(id, "pdf", http, service, scopes, ct));
         group.MapGet("/{id:int}/json", (int id, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct) =>
             DownloadAsync(id, "json", http, service, scopes, ct));
+        // The diff of two attestations as JSON: the same answer as the page, 404 for an id the caller may not see.
+        group.MapGet("/{a:int}/diff/{b:int}", async (int a, int b, HttpContext http, AttestationComparison comparison, CustomerScopes scopes, CancellationToken ct) =>
+            DiffResult(await comparison.DiffAsync(a, b, await scopes.ForAsync(http.User, ct), ct)));
         return app;
     }
+
+    /// <summary>A diff as JSON, or Problem Details naming the field (<c>b</c> of another customer) or 404.</summary>
+    public static IResult DiffResult(Inventory.Outcome<AttestationDiff> outcome) =>
+        outcome.Succeeded ? Results.Json(outcome.Value, AttestationSnapshot.JsonOptions) : Api.ApiSetup.Problem(outcome);
 
     private static async Task<IResult> DownloadAsync(
         int id, string format, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct)

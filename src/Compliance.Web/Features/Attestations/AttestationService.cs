@@ -14,14 +14,27 @@ namespace Compliance.Web.Features.Attestations;
 public sealed record AttestationRow(
     int Id, int CustomerId, string CustomerCode, string CustomerName, string VerificationCode, DateTime IssuedAt, DateTime AsOf,
     string IssuedBy, AttestationStatus Status, bool IsDevelopmentCopy, string PdfSha256, int? SupersededById,
-    DateTime? WithdrawnAt, string? WithdrawnBy, string? WithdrawalReason, int Downloads);
+    DateTime? WithdrawnAt, string? WithdrawnBy, string? WithdrawalReason, int Downloads, DateTime? StaleSince, string? StaleReason,
+    DateTime? SupersededAt)
+{
+    public AttestationStanding Standing =>
+        AttestationStanding.Of(Status, StaleSince, StaleReason, SupersededAt, null, WithdrawnAt, WithdrawalReason);
+}
 
 public sealed record AttestationDownloadRow(string DownloadedBy, DateTime At, string Format);
 
 /// <summary>What <c>/verify</c> says about a code.</summary>
 public sealed record AttestationVerification(
     string VerificationCode, AttestationStatus Status, string CustomerName, string IssuedBy, DateTime IssuedAt, DateTime AsOf,
-    string PdfSha256, string SnapshotSha256, bool IsDevelopmentCopy, string? SupersededByCode, DateTime? WithdrawnAt, string? WithdrawalReason);
+    string PdfSha256, string SnapshotSha256, bool IsDevelopmentCopy, string? SupersededByCode, DateTime? WithdrawnAt, string? WithdrawalReason,
+    DateTime? StaleSince, string? StaleReason, DateTime? SupersededAt)
+{
+    public AttestationStanding Standing =>
+        AttestationStanding.Of(Status, StaleSince, StaleReason, SupersededAt, SupersededByCode, WithdrawnAt, WithdrawalReason);
+}
+
+/// <summary>How far a re-issue for every stale customer has got.</summary>
+public sealed record ReissueProgress(int Done, int Total, string? Current, IReadOnlyList<string> Failed);
 
 /// <summary>The outcome of comparing an uploaded PDF with the stored one.</summary>
 public sealed record PdfVerification(bool Matches, string UploadedSha256, AttestationVerification? Attestation);
@@ -46,7 +59,9 @@ public sealed class AttestationService(
     ILogger<AttestationService> log,
     Audit.AuditAnchorLog? anchors = null)
 {
-    public const string ScheduledIssuer = "system:scheduled-attestation";
+    public const string SignatoryMissing =
+        "Attestations:Signatory is not set: the monthly attestation is issued in the name of the responsible compliance officer "
+        + "(their subject, sub), never \"system\". Set it in configuration.";
     public const long MaxUploadBytes = 20 * 1024 * 1024;
 
     /// <summary>Unambiguous to read aloud and type: no 0/O, 1/I/L.</summary>
@@ -97,7 +112,7 @@ public sealed class AttestationService(
 
     /// <summary>
     /// Builds the snapshot, renders and signs the PDF, stores both and supersedes the customer's current attestation.
-    /// No role check: for the scheduled job (<see cref="ScheduledIssuer"/>) and tests; people go through the overload taking a principal.
+    /// No role check: for the scheduled job (in the name of <see cref="AttestationOptions.Signatory"/>) and tests; people go through the overload taking a principal.
     /// </summary>
     internal async Task<AttestationRow> IssueAsync(int customerId, string issuer, string? statement = null, CancellationToken ct = default)
     {
@@ -156,9 +171,18 @@ public sealed class AttestationService(
         return (await ListAsync(CustomerScope.Unrestricted, customerId, ct)).First(r => r.Id == attestation.Id);
     }
 
-    /// <summary>Issues every customer's attestation (the monthly job), superseding each previous one.</summary>
+    /// <summary>
+    /// Issues every customer's attestation (the monthly job), superseding each previous one, in the name of the configured
+    /// responsible officer (<see cref="AttestationOptions.Signatory"/>).
+    /// </summary>
     public async Task<int> IssueMonthlyAsync(CancellationToken ct)
     {
+        var signatory = options.Value.Signatory?.Trim();
+        if (string.IsNullOrEmpty(signatory))
+        {
+            throw new InvalidOperationException(SignatoryMissing);
+        }
+
         List<int> customerIds;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -173,7 +197,7 @@ public sealed class AttestationService(
             ct.ThrowIfCancellationRequested();
             try
             {
-                await IssueAsync(id, ScheduledIssuer, null, ct);
+                await IssueAsync(id, signatory, null, ct);
                 issued++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -185,6 +209,54 @@ public sealed class AttestationService(
 
         return failures.Count == 0 ? issued
             : throw new AggregateException($"{failures.Count} of {customerIds.Count} scheduled attestations failed.", failures);
+    }
+
+    /// <summary>
+    /// Re-issues the attestation of every customer whose current one is stale, as <paramref name="user"/> (compliance
+    /// officers only), one customer after another, reporting progress; one failure does not stop the others.
+    /// </summary>
+    public async Task<Outcome<ReissueProgress>> ReissueStaleAsync(
+        ClaimsPrincipal user, IProgress<ReissueProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (!user.ActsAs(Roles.ComplianceOfficer))
+        {
+            return Outcome<ReissueProgress>.Refused("Only a compliance officer may re-issue attestations.");
+        }
+
+        List<(int CustomerId, string Name)> stale;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            stale = (await db.Attestations.AsNoTracking()
+                    .Where(a => a.Status == AttestationStatus.Current && a.StaleSince != null)
+                    .OrderBy(a => a.Customer!.Name)
+                    .Select(a => new { a.CustomerId, a.Customer!.Name })
+                    .ToListAsync(ct))
+                .Select(a => (a.CustomerId, a.Name)).Distinct().ToList();
+        }
+
+        var failed = new List<string>();
+        var done = 0;
+        progress?.Report(new ReissueProgress(0, stale.Count, stale.FirstOrDefault().Name, failed));
+        foreach (var (customerId, name) in stale)
+        {
+            ct.ThrowIfCancellationRequested();
+            progress?.Report(new ReissueProgress(done, stale.Count, name, [.. failed]));
+            try
+            {
+                await IssueAsync(customerId, user.ActorName(), null, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Re-issuing the stale attestation of customer {CustomerId} failed", customerId);
+                failed.Add(name);
+            }
+
+            done++;
+        }
+
+        var result = new ReissueProgress(done, stale.Count, null, [.. failed]);
+        progress?.Report(result);
+        return Outcome<ReissueProgress>.Ok(result);
     }
 
     /// <summary>
@@ -300,7 +372,8 @@ public sealed class AttestationService(
         return await query.OrderByDescending(a => a.IssuedAt).ThenByDescending(a => a.Id)
             .Select(a => new AttestationRow(a.Id, a.CustomerId, a.Customer!.Code, a.Customer.Name, a.VerificationCode, a.IssuedAt, a.AsOf,
                 a.IssuedBy, a.Status, a.IsDevelopmentCopy, a.PdfSha256, a.SupersededById, a.WithdrawnAt, a.WithdrawnBy, a.WithdrawalReason,
-                db.AttestationDownloads.Count(d => d.AttestationId == a.Id)))
+                db.AttestationDownloads.Count(d => d.AttestationId == a.Id), a.StaleSince, a.StaleReason,
+                db.Attestations.Where(n => n.Id == a.SupersededById).Select(n => (DateTime?)n.IssuedAt).FirstOrDefault()))
             .ToListAsync(ct);
     }
 
@@ -328,7 +401,8 @@ public sealed class AttestationService(
         {
             AttestationId = attestationId, DownloadedBy = who, At = clock.GetUtcNow().UtcDateTime, Format = format,
         });
-        db.As(who);
+        // The insert is on the audit trail, attributed to the downloader.
+        db.As(who, $"Attestation {attestationId} downloaded as {format}");
         await db.SaveChangesAsync(ct);
     }
 
@@ -427,7 +501,8 @@ public sealed class AttestationService(
         db.Attestations.AsNoTracking().Where(where).Select(a => new AttestationVerification(
             a.VerificationCode, a.Status, a.Customer!.Name, a.IssuedBy, a.IssuedAt, a.AsOf, a.PdfSha256, a.SnapshotSha256, a.IsDevelopmentCopy,
             db.Attestations.Where(n => n.Id == a.SupersededById).Select(n => n.VerificationCode).FirstOrDefault(),
-            a.WithdrawnAt, a.WithdrawalReason));
+            a.WithdrawnAt, a.WithdrawalReason, a.StaleSince, a.StaleReason,
+            db.Attestations.Where(n => n.Id == a.SupersededById).Select(n => (DateTime?)n.IssuedAt).FirstOrDefault()));
 
     private async Task<string> NewCodeAsync(CancellationToken ct)
     {

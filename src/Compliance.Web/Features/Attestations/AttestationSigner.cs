@@ -28,6 +28,12 @@ public sealed class AttestationOptions
     /// <summary>How long to wait for the time-stamping authority.</summary>
     public int TimestampTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// The responsible compliance officer (their subject, <c>sub</c>) the monthly attestation is issued in the name of.
+    /// Required for the monthly job: a signed statement names a person, never "system".
+    /// </summary>
+    public string? Signatory { get; set; }
+
     /// <summary>Cron expression of the monthly attestation job (Hangfire).</summary>
     public string Schedule { get; set; } = "0 6 1 * *";
 

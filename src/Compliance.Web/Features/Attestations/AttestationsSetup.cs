@@ -29,6 +29,11 @@ public static class AttestationsSetup
         builder.Services.AddSingleton<AttestationCertificateSource>();
         builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<AttestationService>();
+        builder.Services.AddSingleton<AttestationStaleness>();
+        builder.Services.AddSingleton<AttestationComparison>();
+        builder.Services.AddSingleton<AttestationStalenessTrigger>();
+        // After the database startup (registered earlier by AddComplianceData) has migrated and seeded.
+        builder.Services.AddHostedService<DemoAttestations>();
         // Each customer's attestation, re-issued monthly (superseding the previous one).
         builder.Services.AddRecurringJobs((jobs, services) => jobs.AddOrUpdate<AttestationService>(
             "attestations-monthly", s => s.IssueMonthlyAsync(CancellationToken.None),

@@ -6,11 +6,12 @@ namespace Compliance.Web.Features.Checks;
 
 /// <summary>
 /// The check as a Hangfire job: recurring (<c>Checks:Schedule</c>) and triggered after changes. Idempotent; honours
-/// cancellation. After a run, the critical findings it opened go to the webhooks. Runs are serialised by the runner
-/// itself (<see cref="CheckRunLock"/>), not by Hangfire's DisableConcurrentExecution: the SQLite storage's lock of a
-/// killed process blocks the restarted one for a tenth of the lock timeout (90 s for 15 min) before it looks again.
+/// cancellation. After a run, the critical findings it opened go to the webhooks, and the attestations are compared
+/// with the new state (<see cref="Attestations.AttestationStaleness"/>). Runs are serialised by the runner itself
+/// (<see cref="CheckRunLock"/>), not by Hangfire's DisableConcurrentExecution: the SQLite storage's lock of a killed
+/// process blocks the restarted one for a tenth of the lock timeout (90 s for 15 min) before it looks again.
 /// </summary>
-public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
+public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier, Attestations.AttestationStalenessTrigger staleness)
 {
     public const string RecurringId = "compliance-check";
 
@@ -24,5 +25,7 @@ public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
     {
         var run = await runner.RunAsync(trigger, ct);
         await notifier.AfterCheckAsync(run, ct);
+        // Attestations follow change: each current one is compared with what the inventory states now.
+        staleness.AfterCheck();
     }
 }

@@ -40,7 +40,10 @@ public sealed class NotificationsSetupTests : IClassFixture<NotificationsSetupTe
 
         await job.RunAfterChangeAsync(CancellationToken.None);
 
-        Assert.Equal(before + 1, storage.GetMonitoringApi().EnqueuedCount("default"));
+        // One delivery, and the comparison of the current attestations with the new state (issue 14).
+        Assert.Equal(before + 2, storage.GetMonitoringApi().EnqueuedCount("default"));
+        Assert.Contains(storage.GetMonitoringApi().EnqueuedJobs("default", 0, 1000),
+            j => j.Value.Job?.Type == typeof(Compliance.Web.Features.Attestations.AttestationStaleness));
         var ledger = scope.ServiceProvider.GetRequiredService<INotificationLedger>();
         var day = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.True(ledger.TryClaim("setup-test", day));

@@ -1,0 +1,118 @@
+using Compliance.Data;
+using Compliance.Domain;
+using Compliance.Web.Api;
+using Compliance.Web.Auth;
+using Compliance.Web.Features.Attestations;
+using Compliance.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Portal;
+
+/// <summary>An attestation as the API lists it; <see cref="Standing"/> says in words whether its statement still holds.</summary>
+public sealed record ApiAttestation(
+    int Id, string Customer, string VerificationCode, DateTime IssuedAt, DateTime AsOf, string IssuedBy, AttestationStatus Status,
+    string Standing, string StandingDetail, DateTime? StaleSince, string? StaleReason, int? SupersededById, string PdfSha256,
+    bool IsDevelopmentCopy, string Snapshot, string Pdf, string Verify);
+
+public sealed record ApiPage<T>(IReadOnlyList<T> Items, int? Next);
+
+/// <summary>
+/// <c>/api/v1/attestations</c> (list, snapshot, PDF, diff) and <c>/api/v1/posture</c>: the customer's own data for a
+/// customer's token or machine client, any customer's for staff. An id of another organisation answers 404, like one that
+/// does not exist. Every snapshot and PDF served is recorded in the access log and on the audit trail.
+/// </summary>
+public static class CustomerApi
+{
+    public const int MaxLimit = 200;
+
+    public static IEndpointRouteBuilder MapCustomerApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(ApiSetup.Prefix).WithTags("Attestations").RequireAuthorization(Policies.CustomerApi);
+        api.MapGet("/attestations", ListAsync);
+        api.MapGet("/attestations/{id:int}", (int id, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct) =>
+            FileAsync(id, "json", http, service, scopes, ct));
+        api.MapGet("/attestations/{id:int}/pdf", (int id, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct) =>
+            FileAsync(id, "pdf", http, service, scopes, ct));
+        api.MapGet("/attestations/{a:int}/diff/{b:int}", async (int a, int b, HttpContext http, AttestationComparison comparison, CustomerScopes scopes,
+            CancellationToken ct) => AttestationEndpoints.DiffResult(await comparison.DiffAsync(a, b, await scopes.ForAsync(http.User, ct), ct)));
+        api.MapGet("/posture", PostureAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext http, AttestationService service, CustomerScopes scopes, IDbContextFactory<ComplianceDb> dbFactory,
+        string? customer, int? after, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Field("limit", $"The limit is between 1 and {MaxLimit}.");
+        }
+
+        var scope = await scopes.ForAsync(http.User, ct);
+        int? customerId = null;
+        if (!string.IsNullOrWhiteSpace(customer))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            customerId = await db.Customers.VisibleTo(scope).Where(c => c.Code == customer).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+            if (customerId is null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {customer}.");
+            }
+        }
+
+        // Newest first, keyset-paged by id (ids grow with issue time).
+        var rows = (await service.ListAsync(scope, customerId, ct)).OrderByDescending(r => r.Id).Where(r => after is null || r.Id < after).ToList();
+        var take = limit ?? 50;
+        var page = rows.Take(take).Select(r => new ApiAttestation(r.Id, r.CustomerCode, r.VerificationCode, r.IssuedAt, r.AsOf, r.IssuedBy, r.Status,
+                r.Standing.Headline, r.Standing.Detail, r.StaleSince, r.StaleReason, r.SupersededById, r.PdfSha256, r.IsDevelopmentCopy,
+                $"{ApiSetup.Prefix}/attestations/{r.Id}", $"{ApiSetup.Prefix}/attestations/{r.Id}/pdf", service.VerifyUrl(r.VerificationCode)))
+            .ToList();
+        http.Response.SetNoStore();
+        return Results.Ok(new ApiPage<ApiAttestation>(page, rows.Count > take ? page[^1].Id : null));
+    }
+
+    private static async Task<IResult> FileAsync(int id, string format, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct)
+    {
+        var scope = await scopes.ForAsync(http.User, ct);
+        if (await service.GetFileAsync(id, format, scope, ct) is not { } file)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no attestation {id}.");
+        }
+
+        await service.RecordDownloadAsync(file.Id, http.User.ActorName(), format, ct);
+        http.Response.SetNoStore();
+        // The snapshot exactly as issued and hashed (its SHA-256 is in the PDF): never re-serialised.
+        return Results.File(file.Content, file.ContentType, format == "pdf" ? file.FileName : null);
+    }
+
+    private static async Task<IResult> PostureAsync(HttpContext http, CustomerScopes scopes, CustomerPostureQuery posture,
+        IDbContextFactory<ComplianceDb> dbFactory, string? customer, CancellationToken ct)
+    {
+        var scope = await scopes.ForAsync(http.User, ct);
+        int? customerId = scope.CustomerId;
+        if (!string.IsNullOrWhiteSpace(customer))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            customerId = await db.Customers.VisibleTo(scope).Where(c => c.Code == customer).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+            if (customerId is null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {customer}.");
+            }
+        }
+        else if (scope.IsUnrestricted)
+        {
+            return Field("customer", "Name the customer (its code) whose posture to read: ?customer=acme.");
+        }
+
+        if (customerId is null || await posture.LoadAsync(customerId.Value, ct) is not { } result)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "Your account is not linked to a customer.");
+        }
+
+        http.Response.SetNoStore();
+        return Results.Json(result, AttestationSnapshot.JsonOptions);
+    }
+
+    private static IResult Field(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid.");
+}
