@@ -39,6 +39,8 @@ public sealed class RestrictionRow
     public Sectors Sectors { get; init; }
     public int Customers { get; init; }
     public ImpactLevel MinImpactLevel { get; init; }
+    public Usages Usages { get; init; }
+    public List<string> Hostings { get; init; } = [];
     public DateTime EffectiveFrom { get; init; }
     public DateTime TransitionDeadline { get; init; }
     public string Reason { get; init; } = "";
@@ -107,6 +109,8 @@ public static class ApprovalQueries
             Sectors = r.Sectors,
             Customers = r.CustomerIds.Count,
             MinImpactLevel = r.MinImpactLevel,
+            Usages = r.Usages,
+            Hostings = r.Hostings,
             EffectiveFrom = r.EffectiveFrom,
             TransitionDeadline = r.TransitionDeadline,
             Reason = r.Reason,
@@ -119,6 +123,16 @@ public static class ApprovalQueries
             SourceId = r.SourceId,
             SourceName = r.Source == null ? null : r.Source.Name,
         };
+
+    /// <summary>A restriction's usage and hosting scope in words; empty when it takes in every usage and hosting.</summary>
+    public static string UseScopeLabel(Usages usages, IReadOnlyList<string> hostings) =>
+        string.Join(" · ", new[]
+        {
+            usages is Usages.None or Usages.All ? null : "used as " + string.Join(", ", usages.Members()),
+            hostings.Count == 0 ? null : "on " + string.Join(", ", hostings),
+        }.Where(p => p is not null));
+
+    public static string HostingsLabel(IReadOnlyList<string> hostings) => hostings.Count == 0 ? "Any hosting" : string.Join(", ", hostings);
 
     public static string SectorsLabel(Sectors sectors) =>
         sectors == Sectors.None ? "Any sector" : string.Join(", ", sectors.Members());

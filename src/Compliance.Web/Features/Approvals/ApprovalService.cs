@@ -18,7 +18,8 @@ public sealed record ApprovalRequest(
     DateTime ValidFrom,
     DateTime? ValidUntil,
     string? Conditions,
-    string Justification);
+    string Justification,
+    IReadOnlyList<string>? Hostings = null);
 
 public enum Decision
 {
@@ -80,6 +81,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             }
         }
 
+        var hostings = await HostingScope.NormalizeAsync(db, input.Hostings, errors, ct);
         if (errors.Count > 0)
         {
             return Outcome<Approval>.Invalid([.. errors]);
@@ -94,6 +96,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             Usages = input.Usages,
             Sectors = input.Sectors,
             CustomerIds = customerIds,
+            Hostings = hostings,
             ValidFrom = AsUtc(input.ValidFrom),
             ValidUntil = input.ValidUntil is { } u ? AsUtc(u) : null,
             Conditions = string.IsNullOrWhiteSpace(input.Conditions) ? null : input.Conditions.Trim(),

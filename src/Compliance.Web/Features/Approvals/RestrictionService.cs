@@ -16,7 +16,9 @@ public sealed record RestrictionInput(
     ImpactLevel MinImpactLevel,
     DateTime EffectiveFrom,
     DateTime TransitionDeadline,
-    string Reason);
+    string Reason,
+    Usages Usages = Usages.All,
+    IReadOnlyList<string>? Hostings = null);
 
 /// <summary>Creates and lifts restrictions (administrators only); each change carries its reason into the audit trail.</summary>
 public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock)
@@ -80,6 +82,12 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
             }
         }
 
+        if ((input.Usages & ~Usages.All) != 0)
+        {
+            errors.Add(new FieldError("usages", "Usages are Inference, Agent and CodingAssistant (none chosen means any usage)."));
+        }
+
+        var hostings = await HostingScope.NormalizeAsync(db, input.Hostings, errors, ct);
         if (errors.Count > 0)
         {
             return Outcome<Restriction>.Invalid([.. errors]);
@@ -93,6 +101,8 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
             Sectors = input.Sectors,
             CustomerIds = customerIds,
             MinImpactLevel = input.MinImpactLevel,
+            Usages = input.Usages == Usages.None ? Usages.All : input.Usages,
+            Hostings = hostings,
             EffectiveFrom = ApprovalService.AsUtc(input.EffectiveFrom),
             TransitionDeadline = ApprovalService.AsUtc(input.TransitionDeadline),
             Reason = input.Reason.Trim(),

@@ -56,6 +56,34 @@ public abstract class RestrictionServiceTests(DatabaseProvider provider) : IAsyn
     }
 
     [Fact]
+    public async Task A_restriction_of_coding_assistants_on_commercial_hosting_is_saved_with_the_inventorys_spelling()
+    {
+        var today = DateTime.UtcNow.Date;
+        var outcome = await _restrictions.CreateAsync(People.Admin, Vendor("Anthropic", today, today.AddDays(30)) with
+        {
+            Usages = Usages.CodingAssistant, Hostings = ["aws bedrock", "AWS Bedrock"],
+        });
+
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors));
+        await using var db = _database.Create();
+        var saved = await db.Restrictions.AsNoTracking().SingleAsync(r => r.Id == outcome.Value!.Id);
+        Assert.Equal(Usages.CodingAssistant, saved.Usages);
+        Assert.Equal(["AWS Bedrock"], saved.Hostings);
+    }
+
+    [Fact]
+    public async Task A_restriction_naming_a_hosting_the_inventory_does_not_have_is_refused_with_the_known_ones()
+    {
+        var today = DateTime.UtcNow.Date;
+        var outcome = await _restrictions.CreateAsync(People.Admin, Vendor("Anthropic", today, today.AddDays(30)) with { Hostings = ["AWS Bedrok"] });
+
+        var error = Assert.Single(outcome.Errors);
+        Assert.Equal("hostings", error.Field);
+        Assert.Contains("'AWS Bedrok'", error.Message);
+        Assert.Contains("AWS Bedrock GovCloud", error.Message);
+    }
+
+    [Fact]
     public async Task Lifting_needs_a_reason_and_two_administrators_and_happens_once()
     {
         var today = DateTime.UtcNow.Date;

@@ -118,6 +118,27 @@ public abstract class WaiverServiceTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_check_reopens_a_waived_finding_once_the_restrictions_deadline_passes_even_if_the_waiver_runs_longer()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        await _waivers.GrantAsync(Officer, finding.Id, "Until the move.", await DeadlineOfAsync(finding), CancellationToken.None);
+        await using (var db = _database.Create("admin"))
+        {
+            // The deadline brought forward after the waiver was granted: the waiver now outlasts it.
+            var restriction = await db.Restrictions.SingleAsync(r => r.Id == finding.RestrictionId);
+            restriction.TransitionDeadline = _clock.UtcNow.AddDays(2);
+            await db.SaveChangesAsync();
+        }
+
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        Assert.Equal(FindingStatus.Waived, (await ReloadAsync(finding.Id)).Status);
+
+        _clock.Advance(TimeSpan.FromDays(3));
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+    }
+
+    [Fact]
     public async Task Waiver_lasts_at_most_one_year()
     {
         var finding = await FindingAsync(FindingRule.Unapproved);
