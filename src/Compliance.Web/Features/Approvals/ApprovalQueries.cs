@@ -49,6 +49,9 @@ public sealed class RestrictionRow
     public string? LiftedBy { get; init; }
     public string? LiftRequestedBy { get; init; }
     public string? LiftRequestReason { get; init; }
+    public DateTime? DeadlineExtensionTo { get; init; }
+    public string? DeadlineExtensionRequestedBy { get; init; }
+    public string? DeadlineExtensionReason { get; init; }
     public int Version { get; init; }
     public int? SourceId { get; init; }
     public string? SourceName { get; init; }
@@ -119,6 +122,9 @@ public static class ApprovalQueries
             LiftedBy = r.LiftedBy,
             LiftRequestedBy = r.LiftRequestedBy,
             LiftRequestReason = r.LiftRequestReason,
+            DeadlineExtensionTo = r.DeadlineExtensionTo,
+            DeadlineExtensionRequestedBy = r.DeadlineExtensionRequestedBy,
+            DeadlineExtensionReason = r.DeadlineExtensionReason,
             Version = r.Version,
             SourceId = r.SourceId,
             SourceName = r.Source == null ? null : r.Source.Name,

@@ -139,6 +139,21 @@ public abstract class WaiverServiceTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task After_a_confirmed_deadline_extension_a_waiver_may_run_to_the_new_deadline()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        var deadline = await DeadlineOfAsync(finding);
+        var restrictions = new Compliance.Web.Features.Approvals.RestrictionService(_database.Factory, new Compliance.Web.Features.Approvals.ApprovalEvents(), _clock);
+        Assert.True((await restrictions.RequestDeadlineExtensionAsync(People.Admin, finding.RestrictionId!.Value, deadline.AddDays(20), "Accreditation slipped.")).Succeeded);
+        await Assert.ThrowsAsync<ValidationException>(() => _waivers.GrantAsync(Officer, finding.Id, "Until the move.", deadline.AddDays(20), CancellationToken.None));
+
+        Assert.True((await restrictions.ConfirmDeadlineExtensionAsync(People.Admin2, finding.RestrictionId.Value)).Succeeded);
+        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Until the move.", deadline.AddDays(20), CancellationToken.None);
+
+        Assert.Equal(deadline.AddDays(20), waiver.ExpiresAt);
+    }
+
+    [Fact]
     public async Task Waiver_lasts_at_most_one_year()
     {
         var finding = await FindingAsync(FindingRule.Unapproved);
