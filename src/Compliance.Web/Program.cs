@@ -11,6 +11,7 @@ using Compliance.Web.Jobs;
 using Compliance.Web.Jobs.Outbound;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Audit;
+using Compliance.Web.Features.Evidence;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -29,6 +30,7 @@ builder.AddComplianceJobs();
 builder.AddAttestations();
 builder.AddApprovals();
 builder.AddAudit();
+builder.AddEvidence();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapInventoryExport();
 app.UseComplianceJobs();
 app.MapDecisionEndpoints();
 app.MapAttestationEndpoints();
+app.MapEvidenceEndpoints();
 
 app.Run();
 
