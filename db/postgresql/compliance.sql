@@ -875,7 +875,7 @@ END $EF$;
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129122120_DayScopesExtensionsEvidence') THEN
-    ALTER TABLE "Restrictions" ADD "Hostings" text[] NOT NULL;
+    ALTER TABLE "Restrictions" ADD "Hostings" text[] NOT NULL DEFAULT ARRAY[]::text[];
     END IF;
 END $EF$;
 
@@ -889,7 +889,7 @@ END $EF$;
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129122120_DayScopesExtensionsEvidence') THEN
-    ALTER TABLE "Approvals" ADD "Hostings" text[] NOT NULL;
+    ALTER TABLE "Approvals" ADD "Hostings" text[] NOT NULL DEFAULT ARRAY[]::text[];
     END IF;
 END $EF$;
 

@@ -50,7 +50,8 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                 table: "Restrictions",
                 type: "text[]",
                 maxLength: 2000,
-                nullable: false);
+                nullable: false,
+                defaultValue: new List<string>()); // existing rows: any hosting (PostgreSQL refuses a NOT NULL column without a value)
 
             migrationBuilder.AddColumn<int>(
                 name: "Usages",
@@ -64,7 +65,8 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                 table: "Approvals",
                 type: "text[]",
                 maxLength: 2000,
-                nullable: false);
+                nullable: false,
+                defaultValue: new List<string>()); // existing rows: any hosting (PostgreSQL refuses a NOT NULL column without a value)
 
             migrationBuilder.AddColumn<int>(
                 name: "RenewalOfId",
