@@ -1151,6 +1151,150 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [TransitionPlans] ADD [OverdueNotifiedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [DeadlineExtensionReason] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [DeadlineExtensionRequestedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [DeadlineExtensionRequestedBy] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [DeadlineExtensionTo] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [Hostings] nvarchar(2000) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Restrictions] ADD [Usages] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Approvals] ADD [Hostings] nvarchar(2000) NOT NULL DEFAULT N'[]';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Approvals] ADD [RenewalOfId] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    CREATE TABLE [EvidencePackages] (
+        [Id] int NOT NULL IDENTITY,
+        [CustomerId] int NULL,
+        [PeriodFrom] datetime2 NOT NULL,
+        [PeriodUntil] datetime2 NOT NULL,
+        [BuiltBy] nvarchar(200) NOT NULL,
+        [BuiltAt] datetime2 NOT NULL,
+        [Sha256] nvarchar(64) NOT NULL,
+        [SizeBytes] bigint NOT NULL,
+        CONSTRAINT [PK_EvidencePackages] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_EvidencePackages_Customers_CustomerId] FOREIGN KEY ([CustomerId]) REFERENCES [Customers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    CREATE INDEX [IX_TransitionPlans_Status_TargetDate] ON [TransitionPlans] ([Status], [TargetDate]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    CREATE INDEX [IX_Approvals_RenewalOfId] ON [Approvals] ([RenewalOfId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    CREATE INDEX [IX_EvidencePackages_BuiltAt] ON [EvidencePackages] ([BuiltAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    CREATE INDEX [IX_EvidencePackages_CustomerId] ON [EvidencePackages] ([CustomerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    ALTER TABLE [Approvals] ADD CONSTRAINT [FK_Approvals_Approvals_RenewalOfId] FOREIGN KEY ([RenewalOfId]) REFERENCES [Approvals] ([Id]) ON DELETE NO ACTION;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129122047_DayScopesExtensionsEvidence'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129122047_DayScopesExtensionsEvidence', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
 )
 BEGIN

@@ -13,6 +13,7 @@ using Compliance.Web.Jobs.Outbound;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Audit;
 using Compliance.Web.Features.Portal;
+using Compliance.Web.Features.Evidence;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,6 +33,7 @@ builder.AddAttestations();
 builder.AddPortal();
 builder.AddApprovals();
 builder.AddAudit();
+builder.AddEvidence();
 
 var app = builder.Build();
 
@@ -50,6 +52,7 @@ app.UseComplianceJobs();
 app.MapDecisionEndpoints();
 app.MapAttestationEndpoints();
 app.MapCustomerApi();
+app.MapEvidenceEndpoints();
 
 app.Run();
 

@@ -54,6 +54,11 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.PrimitiveCollection<List<string>>("Hostings")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("text[]");
+
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -63,6 +68,9 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.Property<int>("ModelId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RenewalOfId")
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("RequestedAt")
@@ -100,6 +108,8 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RenewalOfId");
 
                     b.HasIndex("ModelId", "Status");
 
@@ -805,6 +815,48 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                     b.ToTable("CustomerApiClients");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("BuiltAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("BuiltBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("PeriodFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("PeriodUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltAt");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("EvidencePackages");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Finding", b =>
                 {
                     b.Property<long>("Id")
@@ -1016,8 +1068,27 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("integer[]");
 
+                    b.Property<string>("DeadlineExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("DeadlineExtensionRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeadlineExtensionRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("DeadlineExtensionTo")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("EffectiveFrom")
                         .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<List<string>>("Hostings")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("text[]");
 
                     b.Property<string>("LiftReason")
                         .HasMaxLength(2000)
@@ -1069,6 +1140,9 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                     b.Property<DateTime>("TransitionDeadline")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Usages")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -1116,6 +1190,9 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTime?>("OverdueNotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Owner")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1147,6 +1224,8 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                     b.HasIndex("TargetModelId");
 
                     b.HasIndex("RestrictionId", "Status");
+
+                    b.HasIndex("Status", "TargetDate");
 
                     b.ToTable("TransitionPlans");
                 });
@@ -1285,6 +1364,11 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Compliance.Domain.Approval", null)
+                        .WithMany()
+                        .HasForeignKey("RenewalOfId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Compliance.Domain.ApprovalListSource", "Source")
                         .WithMany()
                         .HasForeignKey("SourceId")
@@ -1368,6 +1452,14 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Customer");
+                });
+
+            modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
+                {
+                    b.HasOne("Compliance.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Compliance.Domain.Finding", b =>

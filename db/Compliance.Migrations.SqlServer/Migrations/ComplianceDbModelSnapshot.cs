@@ -53,6 +53,11 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.PrimitiveCollection<string>("Hostings")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -62,6 +67,9 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.Property<int>("ModelId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("RenewalOfId")
                         .HasColumnType("int");
 
                     b.Property<DateTime>("RequestedAt")
@@ -99,6 +107,8 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RenewalOfId");
 
                     b.HasIndex("ModelId", "Status");
 
@@ -808,6 +818,48 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.ToTable("CustomerApiClients");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("BuiltAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("BuiltBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int?>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("PeriodFrom")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("PeriodUntil")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltAt");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("EvidencePackages");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Finding", b =>
                 {
                     b.Property<long>("Id")
@@ -1021,8 +1073,27 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<string>("DeadlineExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("DeadlineExtensionRequestedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DeadlineExtensionRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("DeadlineExtensionTo")
+                        .HasColumnType("datetime2");
+
                     b.Property<DateTime>("EffectiveFrom")
                         .HasColumnType("datetime2");
+
+                    b.PrimitiveCollection<string>("Hostings")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
 
                     b.Property<string>("LiftReason")
                         .HasMaxLength(2000)
@@ -1074,6 +1145,9 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("TransitionDeadline")
                         .HasColumnType("datetime2");
 
+                    b.Property<int>("Usages")
+                        .HasColumnType("int");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("int");
@@ -1121,6 +1195,9 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<DateTime?>("OverdueNotifiedAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Owner")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1152,6 +1229,8 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.HasIndex("TargetModelId");
 
                     b.HasIndex("RestrictionId", "Status");
+
+                    b.HasIndex("Status", "TargetDate");
 
                     b.ToTable("TransitionPlans");
                 });
@@ -1293,6 +1372,11 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Compliance.Domain.Approval", null)
+                        .WithMany()
+                        .HasForeignKey("RenewalOfId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Compliance.Domain.ApprovalListSource", "Source")
                         .WithMany()
                         .HasForeignKey("SourceId")
@@ -1376,6 +1460,14 @@ namespace Compliance.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Customer");
+                });
+
+            modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
+                {
+                    b.HasOne("Compliance.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Compliance.Domain.Finding", b =>

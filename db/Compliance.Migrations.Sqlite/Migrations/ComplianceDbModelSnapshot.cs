@@ -46,6 +46,11 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("Hostings")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -55,6 +60,9 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ModelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RenewalOfId")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("RequestedAt")
@@ -92,6 +100,8 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RenewalOfId");
 
                     b.HasIndex("ModelId", "Status");
 
@@ -775,6 +785,46 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.ToTable("CustomerApiClients");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BuiltAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BuiltBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PeriodFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PeriodUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltAt");
+
+                    b.HasIndex("CustomerId");
+
+                    b.ToTable("EvidencePackages");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Finding", b =>
                 {
                     b.Property<long>("Id")
@@ -978,7 +1028,26 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeadlineExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeadlineExtensionRequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeadlineExtensionRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeadlineExtensionTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("EffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Hostings")
+                        .IsRequired()
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LiftReason")
@@ -1031,6 +1100,9 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("TransitionDeadline")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Usages")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -1076,6 +1148,9 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OverdueNotifiedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Owner")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1107,6 +1182,8 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.HasIndex("TargetModelId");
 
                     b.HasIndex("RestrictionId", "Status");
+
+                    b.HasIndex("Status", "TargetDate");
 
                     b.ToTable("TransitionPlans");
                 });
@@ -1239,6 +1316,11 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Compliance.Domain.Approval", null)
+                        .WithMany()
+                        .HasForeignKey("RenewalOfId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Compliance.Domain.ApprovalListSource", "Source")
                         .WithMany()
                         .HasForeignKey("SourceId")
@@ -1322,6 +1404,14 @@ namespace Compliance.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Customer");
+                });
+
+            modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
+                {
+                    b.HasOne("Compliance.Domain.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Compliance.Domain.Finding", b =>

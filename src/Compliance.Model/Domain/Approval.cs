@@ -26,6 +26,9 @@ public class Approval : IVersioned
     /// <summary>Customers the approval is limited to; empty means any customer.</summary>
     public List<int> CustomerIds { get; set; } = [];
 
+    /// <summary>Hostings the approval is limited to, as models name them (e.g. only "AWS Bedrock GovCloud"); empty means any hosting.</summary>
+    public List<string> Hostings { get; set; } = [];
+
     public DateTime ValidFrom { get; set; }
 
     /// <summary>Exclusive end; null means open-ended.</summary>
@@ -44,6 +47,9 @@ public class Approval : IVersioned
     public DateTime? DecidedAt { get; set; }
 
     public string? DecisionReason { get; set; }
+
+    /// <summary>The approval this one renews (pre-filled from it, decided like any request).</summary>
+    public int? RenewalOfId { get; set; }
 
     /// <summary>Set when the entry came from an approval list source: read-only in the UI.</summary>
     public int? SourceId { get; set; }

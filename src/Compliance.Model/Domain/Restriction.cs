@@ -25,6 +25,12 @@ public class Restriction : IVersioned
     /// <summary>Applies to workloads at this level and above.</summary>
     public ImpactLevel MinImpactLevel { get; set; }
 
+    /// <summary>Usages in scope (e.g. only coding assistants); <see cref="Usages.All"/> or <see cref="Usages.None"/> means any usage.</summary>
+    public Usages Usages { get; set; } = Usages.All;
+
+    /// <summary>Hostings in scope, as models name them (e.g. "AWS Bedrock" but not "AWS Bedrock GovCloud"); empty means any hosting.</summary>
+    public List<string> Hostings { get; set; } = [];
+
     public DateTime EffectiveFrom { get; set; }
 
     public DateTime TransitionDeadline { get; set; }
@@ -48,6 +54,15 @@ public class Restriction : IVersioned
 
     public string? LiftReason { get; set; }
 
+    /// <summary>A later deadline asked for (with <see cref="DeadlineExtensionReason"/>); another administrator confirms it (four-eyes).</summary>
+    public DateTime? DeadlineExtensionTo { get; set; }
+
+    public string? DeadlineExtensionRequestedBy { get; set; }
+
+    public DateTime? DeadlineExtensionRequestedAt { get; set; }
+
+    public string? DeadlineExtensionReason { get; set; }
+
     public int? SourceId { get; set; }
 
     public ApprovalListSource? Source { get; set; }
@@ -55,6 +70,9 @@ public class Restriction : IVersioned
     public string? SourceEntryKey { get; set; }
 
     public int Version { get; set; }
+
+    /// <summary>Whether the scope's usages and hostings take in a binding of this usage on a model of this hosting.</summary>
+    public bool CoversUse(Usage usage, string hosting) => Usages.CoversAsScope(usage) && Hostings.CoversHosting(hosting);
 
     public bool IsInEffectAt(DateTime at) => EffectiveFrom <= at && (LiftedAt is null || at < LiftedAt);
 }

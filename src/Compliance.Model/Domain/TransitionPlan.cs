@@ -30,6 +30,9 @@ public class TransitionPlan : IVersioned
 
     public DateTime? CompletedAt { get; set; }
 
+    /// <summary>When the owner was told the plan is past its target date: once per plan.</summary>
+    public DateTime? OverdueNotifiedAt { get; set; }
+
     public required string CreatedBy { get; set; }
 
     public DateTime CreatedAt { get; set; }

@@ -24,6 +24,9 @@ public static class Policies
     /// <summary>Customers: their own organisation's workloads and attestations only.</summary>
     public const string Customer = nameof(Customer);
 
+    /// <summary>Compliance officers and auditors: who take evidence packages to assessors.</summary>
+    public const string EvidenceReader = nameof(EvidenceReader);
+
     /// <summary>Anyone signed in with a role: staff and customers (customers are scoped to their organisation by the data layer).</summary>
     public const string AnyRole = nameof(AnyRole);
 
@@ -49,6 +52,7 @@ public static class Policies
         options.AddPolicy(Officer, p => ActingAs(p, Roles.ComplianceOfficer));
         options.AddPolicy(Administrator, p => ActingAs(p, Roles.Administrator));
         options.AddPolicy(ApprovalRequester, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator));
+        options.AddPolicy(EvidenceReader, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Auditor));
         options.AddPolicy(Customer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Customer));
         options.AddPolicy(AnyRole, p => p.RequireAuthenticatedUser().RequireRole(Roles.All));
 

@@ -16,7 +16,10 @@ public sealed class RestrictionConfiguration : IEntityTypeConfiguration<Restrict
         b.Property(r => r.LiftRequestedBy).HasMaxLength(200);
         b.Property(r => r.LiftRequestReason).HasMaxLength(2000);
         b.Property(r => r.SourceEntryKey).HasMaxLength(200);
+        b.Property(r => r.DeadlineExtensionRequestedBy).HasMaxLength(200);
+        b.Property(r => r.DeadlineExtensionReason).HasMaxLength(2000);
         b.PrimitiveCollection(r => r.CustomerIds).HasMaxLength(4000);
+        b.PrimitiveCollection(r => r.Hostings).HasMaxLength(2000);
         b.Property(r => r.Version).IsConcurrencyToken();
         b.HasOne(r => r.Model).WithMany().HasForeignKey(r => r.ModelId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId).OnDelete(DeleteBehavior.Restrict);

@@ -16,6 +16,7 @@ public sealed class TransitionPlanConfiguration : IEntityTypeConfiguration<Trans
         b.HasOne(p => p.Restriction).WithMany().HasForeignKey(p => p.RestrictionId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(p => p.TargetModel).WithMany().HasForeignKey(p => p.TargetModelId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(p => new { p.RestrictionId, p.Status });
+        b.HasIndex(p => new { p.Status, p.TargetDate });
         // At most one open (Planned or InProgress) plan per binding, even when two officers plan at once.
         b.HasIndex(p => p.BindingId).IsUnique().HasFilter("\"Status\" IN (0, 1)").HasDatabaseName("IX_TransitionPlans_BindingId_Open");
     }

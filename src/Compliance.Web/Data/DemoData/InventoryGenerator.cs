@@ -70,13 +70,13 @@ public static class InventoryGenerator
 
         // Approvals: every model approved up to IL6 for all categories, except a share that fails on level or category.
         await InsertAsync(connection, tx, "Approvals",
-            ["ModelId", "Status", "MaxImpactLevel", "DataCategories", "Usages", "Sectors", "CustomerIds", "ValidFrom", "ValidUntil", "Justification", "RequestedBy", "RequestedAt", "DecidedBy", "DecidedAt", "Version"],
+            ["ModelId", "Status", "MaxImpactLevel", "DataCategories", "Usages", "Sectors", "CustomerIds", "Hostings", "ValidFrom", "ValidUntil", "Justification", "RequestedBy", "RequestedAt", "DecidedBy", "DecidedAt", "Version"],
             size.Approvals, i =>
             {
                 var model = 1 + (i - 1) % size.Models;
                 var narrow = random.NextDouble() < size.FailingShare * 2;
                 return [model, (int)ApprovalStatus.Approved, (int)(narrow ? ImpactLevel.IL4 : ImpactLevel.IL6), (int)(DataCategories.CUI | DataCategories.PII),
-                    (int)Usages.All, 0, Array.Empty<int>(), today.AddDays(-400), today.AddDays(i % 97 == 0 ? 20 : 365), "generated", "generator", today.AddDays(-401), "approver", today.AddDays(-400), 0];
+                    (int)Usages.All, 0, Array.Empty<int>(), Array.Empty<string>(), today.AddDays(-400), today.AddDays(i % 97 == 0 ? 20 : 365), "generated", "generator", today.AddDays(-401), "approver", today.AddDays(-400), 0];
             }, ct);
 
         await InsertAsync(connection, tx, "Bindings", ["ModelId", "WorkloadId", "Usage", "Purpose", "From", "To"], size.Bindings, i =>
@@ -119,6 +119,7 @@ public static class InventoryGenerator
                     null => DBNull.Value,
                     DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss"),
                     int[] ids => System.Text.Json.JsonSerializer.Serialize(ids), // a primitive collection is JSON text on SQLite
+                    string[] names => System.Text.Json.JsonSerializer.Serialize(names),
                     var v => v,
                 };
             }
@@ -145,6 +146,7 @@ public static class InventoryGenerator
                     string v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Text, ct),
                     DateTime v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.TimestampTz, ct),
                     int[] v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer, ct), // integer[] here
+                    string[] v => copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, ct),
                     var v => throw new NotSupportedException($"The generator writes no {v.GetType().Name} values."),
                 });
             }

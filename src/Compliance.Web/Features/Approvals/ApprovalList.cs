@@ -18,7 +18,12 @@ public sealed record ApprovalListEntry(
     DateTime ValidFrom,
     DateTime? ValidUntil,
     string? Conditions,
-    string? Justification);
+    string? Justification,
+    IReadOnlyList<string>? Hostings = null)
+{
+    /// <summary>Hostings the approval is limited to, spelt as the inventory does; empty means any.</summary>
+    public IReadOnlyList<string> Hostings { get; init; } = Hostings ?? [];
+}
 
 /// <summary>A restriction as an external list states it: a model, or a whole provider.</summary>
 public sealed record RestrictionListEntry(
@@ -30,7 +35,13 @@ public sealed record RestrictionListEntry(
     ImpactLevel MinImpactLevel,
     DateTime EffectiveFrom,
     DateTime TransitionDeadline,
-    string Reason);
+    string Reason,
+    Usages Usages = Usages.All,
+    IReadOnlyList<string>? Hostings = null)
+{
+    /// <summary>Hostings in scope, spelt as the inventory does; empty means any.</summary>
+    public IReadOnlyList<string> Hostings { get; init; } = Hostings ?? [];
+}
 
 /// <summary>A whole, valid approval list.</summary>
 public sealed record ApprovalList(IReadOnlyList<ApprovalListEntry> Approvals, IReadOnlyList<RestrictionListEntry> Restrictions);
@@ -55,19 +66,19 @@ public static class ApprovalListReader
     private const int MaxText = 2000;
 
     private static readonly string[] ApprovalFields =
-        ["key", "hostModelId", "hosting", "region", "maxImpactLevel", "dataCategories", "usages", "sectors", "customers", "validFrom", "validUntil", "conditions", "justification"];
+        ["key", "hostModelId", "hosting", "region", "maxImpactLevel", "dataCategories", "usages", "sectors", "customers", "hostings", "validFrom", "validUntil", "conditions", "justification"];
 
     private static readonly string[] RestrictionFields =
-        ["key", "hostModelId", "hosting", "region", "provider", "sectors", "customers", "minImpactLevel", "effectiveFrom", "transitionDeadline", "reason"];
+        ["key", "hostModelId", "hosting", "region", "provider", "sectors", "customers", "minImpactLevel", "usages", "hostings", "effectiveFrom", "transitionDeadline", "reason"];
 
-    private static readonly HashSet<string> SetFields = new(["dataCategories", "usages", "sectors", "customers"], StringComparer.Ordinal);
+    private static readonly HashSet<string> SetFields = new(["dataCategories", "usages", "sectors", "customers", "hostings"], StringComparer.Ordinal);
 
     /// <summary>CSV columns (snake_case) and the field each fills.</summary>
     public static readonly IReadOnlyDictionary<string, string> CsvColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["kind"] = "kind", ["key"] = "key", ["host_model_id"] = "hostModelId", ["hosting"] = "hosting", ["region"] = "region",
         ["provider"] = "provider", ["max_impact_level"] = "maxImpactLevel", ["min_impact_level"] = "minImpactLevel",
-        ["data_categories"] = "dataCategories", ["usages"] = "usages", ["sectors"] = "sectors", ["customers"] = "customers",
+        ["data_categories"] = "dataCategories", ["usages"] = "usages", ["sectors"] = "sectors", ["customers"] = "customers", ["hostings"] = "hostings",
         ["valid_from"] = "validFrom", ["valid_until"] = "validUntil", ["effective_from"] = "effectiveFrom",
         ["transition_deadline"] = "transitionDeadline", ["conditions"] = "conditions", ["justification"] = "justification", ["reason"] = "reason",
     };
@@ -147,6 +158,7 @@ public static class ApprovalListReader
 
                 var sectors = Flags<Sectors>(entry, "sectors", listName, errors);
                 var customers = Customers(entry, refs, listName, errors);
+                var hostings = Hostings(entry, refs, listName, errors);
                 var from = Date(entry, "validFrom", listName, errors, required: true);
                 var until = Date(entry, "validUntil", listName, errors, required: false);
                 if (from is { } f && until is { } u && u <= f)
@@ -157,7 +169,7 @@ public static class ApprovalListReader
                 if (errors.Count == before)
                 {
                     approvals.Add(new ApprovalListEntry(key!, model!.Id, model.HostModelId, level, categories, usages, sectors, customers,
-                        from!.Value, until, Text(entry, "conditions"), Text(entry, "justification")));
+                        from!.Value, until, Text(entry, "conditions"), Text(entry, "justification"), hostings));
                 }
             }
             else
@@ -185,6 +197,8 @@ public static class ApprovalListReader
                 var level = Level(entry, "minImpactLevel", listName, errors, required: false);
                 var sectors = Flags<Sectors>(entry, "sectors", listName, errors);
                 var customers = Customers(entry, refs, listName, errors);
+                var restrictedUsages = Flags<Usages>(entry, "usages", listName, errors); // none listed: any usage
+                var hostings = Hostings(entry, refs, listName, errors);
                 var from = Date(entry, "effectiveFrom", listName, errors, required: true);
                 var deadline = Date(entry, "transitionDeadline", listName, errors, required: true);
                 if (from is { } f && deadline is { } d && d < f)
@@ -201,7 +215,7 @@ public static class ApprovalListReader
                 if (errors.Count == before)
                 {
                     restrictions.Add(new RestrictionListEntry(key!, model?.Id, model is null ? provider : null, sectors, customers, level,
-                        from!.Value, deadline!.Value, reason!));
+                        from!.Value, deadline!.Value, reason!, restrictedUsages == Usages.None ? Usages.All : restrictedUsages, hostings));
                 }
             }
 
@@ -506,6 +520,25 @@ public static class ApprovalListReader
         }
 
         return [.. ids.Distinct().Order()];
+    }
+
+    /// <summary>A hosting scope: each named hosting must be one the inventory's models have (a misspelling would match nothing).</summary>
+    private static List<string> Hostings(RawEntry entry, ListReferenceData refs, string listName, List<ImportError> errors)
+    {
+        var hostings = new List<string>();
+        foreach (var name in entry.Lists.GetValueOrDefault("hostings") ?? [])
+        {
+            if (refs.Models.FirstOrDefault(m => string.Equals(m.Hosting, name, StringComparison.OrdinalIgnoreCase)) is { } known)
+            {
+                hostings.Add(known.Hosting);
+            }
+            else
+            {
+                Add(errors, listName, entry, "hostings", $"names hosting '{name}', which no model in the inventory has (e.g. {string.Join(", ", refs.Models.Select(m => m.Hosting).Distinct().Order().Take(4))}).");
+            }
+        }
+
+        return [.. hostings.Distinct().Order(StringComparer.Ordinal)];
     }
 
     private static DateTime? Date(RawEntry entry, string field, string listName, List<ImportError> errors, bool required)

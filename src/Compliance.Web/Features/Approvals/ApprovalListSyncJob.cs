@@ -452,6 +452,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         a.Usages = e.Usages;
         a.Sectors = e.Sectors;
         a.CustomerIds = [.. e.CustomerIds];
+        a.Hostings = [.. e.Hostings];
         a.ValidFrom = e.ValidFrom;
         a.ValidUntil = e.ValidUntil;
         a.Conditions = e.Conditions;
@@ -473,6 +474,8 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         r.Sectors = e.Sectors;
         r.CustomerIds = [.. e.CustomerIds];
         r.MinImpactLevel = e.MinImpactLevel;
+        r.Usages = e.Usages;
+        r.Hostings = [.. e.Hostings];
         r.EffectiveFrom = e.EffectiveFrom;
         r.TransitionDeadline = e.TransitionDeadline;
         r.Reason = e.Reason;
@@ -487,6 +490,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         Compare(changes, "usages", a.Usages, e.Usages);
         Compare(changes, "sectors", a.Sectors, e.Sectors);
         Compare(changes, "customers", string.Join(";", a.CustomerIds.Order()), string.Join(";", e.CustomerIds));
+        Compare(changes, "hostings", string.Join(";", a.Hostings.Order(StringComparer.Ordinal)), string.Join(";", e.Hostings));
         Compare(changes, "validFrom", Day(a.ValidFrom), Day(e.ValidFrom));
         Compare(changes, "validUntil", Day(a.ValidUntil), Day(e.ValidUntil));
         Compare(changes, "conditions", a.Conditions, e.Conditions);
@@ -502,6 +506,8 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
         Compare(changes, "sectors", r.Sectors, e.Sectors);
         Compare(changes, "customers", string.Join(";", r.CustomerIds.Order()), string.Join(";", e.CustomerIds));
         Compare(changes, "minImpactLevel", r.MinImpactLevel, e.MinImpactLevel);
+        Compare(changes, "usages", ListWidening.AnyUsage(r.Usages), ListWidening.AnyUsage(e.Usages));
+        Compare(changes, "hostings", string.Join(";", r.Hostings.Order(StringComparer.Ordinal)), string.Join(";", e.Hostings));
         Compare(changes, "effectiveFrom", Day(r.EffectiveFrom), Day(e.EffectiveFrom));
         Compare(changes, "transitionDeadline", Day(r.TransitionDeadline), Day(e.TransitionDeadline));
         Compare(changes, "reason", r.Reason, e.Reason);

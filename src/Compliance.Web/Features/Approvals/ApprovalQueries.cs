@@ -39,6 +39,8 @@ public sealed class RestrictionRow
     public Sectors Sectors { get; init; }
     public int Customers { get; init; }
     public ImpactLevel MinImpactLevel { get; init; }
+    public Usages Usages { get; init; }
+    public List<string> Hostings { get; init; } = [];
     public DateTime EffectiveFrom { get; init; }
     public DateTime TransitionDeadline { get; init; }
     public string Reason { get; init; } = "";
@@ -47,6 +49,9 @@ public sealed class RestrictionRow
     public string? LiftedBy { get; init; }
     public string? LiftRequestedBy { get; init; }
     public string? LiftRequestReason { get; init; }
+    public DateTime? DeadlineExtensionTo { get; init; }
+    public string? DeadlineExtensionRequestedBy { get; init; }
+    public string? DeadlineExtensionReason { get; init; }
     public int Version { get; init; }
     public int? SourceId { get; init; }
     public string? SourceName { get; init; }
@@ -107,6 +112,8 @@ public static class ApprovalQueries
             Sectors = r.Sectors,
             Customers = r.CustomerIds.Count,
             MinImpactLevel = r.MinImpactLevel,
+            Usages = r.Usages,
+            Hostings = r.Hostings,
             EffectiveFrom = r.EffectiveFrom,
             TransitionDeadline = r.TransitionDeadline,
             Reason = r.Reason,
@@ -115,10 +122,23 @@ public static class ApprovalQueries
             LiftedBy = r.LiftedBy,
             LiftRequestedBy = r.LiftRequestedBy,
             LiftRequestReason = r.LiftRequestReason,
+            DeadlineExtensionTo = r.DeadlineExtensionTo,
+            DeadlineExtensionRequestedBy = r.DeadlineExtensionRequestedBy,
+            DeadlineExtensionReason = r.DeadlineExtensionReason,
             Version = r.Version,
             SourceId = r.SourceId,
             SourceName = r.Source == null ? null : r.Source.Name,
         };
+
+    /// <summary>A restriction's usage and hosting scope in words; empty when it takes in every usage and hosting.</summary>
+    public static string UseScopeLabel(Usages usages, IReadOnlyList<string> hostings) =>
+        string.Join(" · ", new[]
+        {
+            usages is Usages.None or Usages.All ? null : "used as " + string.Join(", ", usages.Members()),
+            hostings.Count == 0 ? null : "on " + string.Join(", ", hostings),
+        }.Where(p => p is not null));
+
+    public static string HostingsLabel(IReadOnlyList<string> hostings) => hostings.Count == 0 ? "Any hosting" : string.Join(", ", hostings);
 
     public static string SectorsLabel(Sectors sectors) =>
         sectors == Sectors.None ? "Any sector" : string.Join(", ", sectors.Members());

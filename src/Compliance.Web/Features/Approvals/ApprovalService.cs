@@ -18,7 +18,8 @@ public sealed record ApprovalRequest(
     DateTime ValidFrom,
     DateTime? ValidUntil,
     string? Conditions,
-    string Justification);
+    string Justification,
+    IReadOnlyList<string>? Hostings = null);
 
 public enum Decision
 {
@@ -36,7 +37,56 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
     /// <summary>The actor the expiry job's changes are attributed to.</summary>
     public const string ExpiryActor = "system:approval-expiry";
 
-    public async Task<Outcome<Approval>> RequestAsync(ClaimsPrincipal requester, ApprovalRequest input, CancellationToken ct = default)
+    public Task<Outcome<Approval>> RequestAsync(ClaimsPrincipal requester, ApprovalRequest input, CancellationToken ct = default) =>
+        RequestAsync(requester, input, renewalOf: null, ct);
+
+    /// <summary>
+    /// The request a renewal starts from: the old approval's scope, valid from its end (or today, once it has ended) for
+    /// as long as it ran (a year when it was open-ended).
+    /// </summary>
+    public static ApprovalRequest RenewalOf(Approval old, DateTime today)
+    {
+        var from = old.ValidUntil is { } end && end > today ? end : today.Date;
+        var until = from + (old.ValidUntil is { } u && u > old.ValidFrom ? u - old.ValidFrom : TimeSpan.FromDays(365));
+        return new ApprovalRequest(old.ModelId, old.MaxImpactLevel, old.DataCategories, old.Usages, old.Sectors, [.. old.CustomerIds],
+            from, until, old.Conditions, $"Renewal of approval #{old.Id}: {old.Justification}", [.. old.Hostings]);
+    }
+
+    /// <summary>
+    /// Renews an approval: a new request, pre-filled from the old one (<see cref="RenewalOf"/>) and linked to it, that a
+    /// second administrator decides through <see cref="DecideAsync(ClaimsPrincipal, int, Decision, string?, int, CancellationToken)"/>
+    /// like any other. Only an approved or expired approval of the app's own (not a list's) is renewed, for the same model.
+    /// </summary>
+    public async Task<Outcome<Approval>> RenewAsync(ClaimsPrincipal requester, int approvalId, ApprovalRequest input, CancellationToken ct = default)
+    {
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var old = await db.Approvals.AsNoTracking().SingleOrDefaultAsync(a => a.Id == approvalId, ct);
+            if (old is null)
+            {
+                return Outcome<Approval>.Missing($"There is no approval {approvalId}.");
+            }
+
+            if (old.SourceId is { } sourceId)
+            {
+                return Outcome<Approval>.Invalid(new FieldError("source", $"This approval comes from list '{SourceName(db, sourceId)}'; renew it there."));
+            }
+
+            if (old.Status is not (ApprovalStatus.Approved or ApprovalStatus.Expired))
+            {
+                return Outcome<Approval>.Invalid(new FieldError("id", $"Approval {approvalId} is {old.Status}: only an approved or expired approval is renewed."));
+            }
+
+            if (input.ModelId != old.ModelId)
+            {
+                return Outcome<Approval>.Invalid(new FieldError("modelId", "A renewal is for the same model; request a new approval for another one."));
+            }
+        }
+
+        return await RequestAsync(requester, input, approvalId, ct);
+    }
+
+    private async Task<Outcome<Approval>> RequestAsync(ClaimsPrincipal requester, ApprovalRequest input, int? renewalOf, CancellationToken ct)
     {
         if (!requester.ActsAs(Roles.Administrator, Roles.ComplianceOfficer))
         {
@@ -80,6 +130,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             }
         }
 
+        var hostings = await HostingScope.NormalizeAsync(db, input.Hostings, errors, ct);
         if (errors.Count > 0)
         {
             return Outcome<Approval>.Invalid([.. errors]);
@@ -94,12 +145,14 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
             Usages = input.Usages,
             Sectors = input.Sectors,
             CustomerIds = customerIds,
+            Hostings = hostings,
             ValidFrom = AsUtc(input.ValidFrom),
             ValidUntil = input.ValidUntil is { } u ? AsUtc(u) : null,
             Conditions = string.IsNullOrWhiteSpace(input.Conditions) ? null : input.Conditions.Trim(),
             Justification = input.Justification.Trim(),
             RequestedBy = requester.ActorName(),
             RequestedAt = clock.GetUtcNow().UtcDateTime,
+            RenewalOfId = renewalOf,
         };
         db.As(approval.RequestedBy, approval.Justification).Approvals.Add(approval);
         await db.SaveChangesAsync(ct);

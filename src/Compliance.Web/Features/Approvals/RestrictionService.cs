@@ -16,7 +16,9 @@ public sealed record RestrictionInput(
     ImpactLevel MinImpactLevel,
     DateTime EffectiveFrom,
     DateTime TransitionDeadline,
-    string Reason);
+    string Reason,
+    Usages Usages = Usages.All,
+    IReadOnlyList<string>? Hostings = null);
 
 /// <summary>Creates and lifts restrictions (administrators only); each change carries its reason into the audit trail.</summary>
 public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock)
@@ -80,6 +82,12 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
             }
         }
 
+        if ((input.Usages & ~Usages.All) != 0)
+        {
+            errors.Add(new FieldError("usages", "Usages are Inference, Agent and CodingAssistant (none chosen means any usage)."));
+        }
+
+        var hostings = await HostingScope.NormalizeAsync(db, input.Hostings, errors, ct);
         if (errors.Count > 0)
         {
             return Outcome<Restriction>.Invalid([.. errors]);
@@ -93,6 +101,8 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
             Sectors = input.Sectors,
             CustomerIds = customerIds,
             MinImpactLevel = input.MinImpactLevel,
+            Usages = input.Usages == Usages.None ? Usages.All : input.Usages,
+            Hostings = hostings,
             EffectiveFrom = ApprovalService.AsUtc(input.EffectiveFrom),
             TransitionDeadline = ApprovalService.AsUtc(input.TransitionDeadline),
             Reason = input.Reason.Trim(),
@@ -204,5 +214,141 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
         }
 
         return Outcome<Restriction>.Ok(restriction);
+    }
+
+    /// <summary>
+    /// Asks for a later transition deadline, with a reason. Extending gives affected workloads (and their waivers) more
+    /// time, so it takes two administrators like lifting: another one confirms it with <see cref="ConfirmDeadlineExtensionAsync"/>.
+    /// </summary>
+    public async Task<Outcome<Restriction>> RequestDeadlineExtensionAsync(ClaimsPrincipal by, int restrictionId, DateTime newDeadline, string? reason, CancellationToken ct = default)
+    {
+        if (!by.ActsAs(Roles.Administrator))
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may extend a restriction's deadline."));
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var extensible = await ExtensibleAsync(db, restrictionId, ct);
+        if (!extensible.Succeeded)
+        {
+            return extensible;
+        }
+
+        var restriction = extensible.Value!;
+        newDeadline = ApprovalService.AsUtc(newDeadline);
+        var errors = new List<FieldError>();
+        if (restriction.DeadlineExtensionRequestedBy is { } pending)
+        {
+            errors.Add(new FieldError("id", $"An extension to {restriction.DeadlineExtensionTo:yyyy-MM-dd} requested by {pending} is waiting for confirmation; confirm or withdraw it first."));
+        }
+
+        if (newDeadline <= restriction.TransitionDeadline)
+        {
+            errors.Add(new FieldError("transitionDeadline", $"An extension moves the deadline later than {restriction.TransitionDeadline:yyyy-MM-dd}."));
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            errors.Add(new FieldError("reason", "Say why the workloads need more time; it is recorded in the audit trail."));
+        }
+        else if (reason.Trim().Length > 2000)
+        {
+            errors.Add(new FieldError("reason", "The reason is limited to 2,000 characters."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcome<Restriction>.Invalid([.. errors]);
+        }
+
+        var actor = by.ActorName();
+        (restriction.DeadlineExtensionTo, restriction.DeadlineExtensionRequestedBy, restriction.DeadlineExtensionRequestedAt, restriction.DeadlineExtensionReason) =
+            (newDeadline, actor, clock.GetUtcNow().UtcDateTime, reason!.Trim());
+        return await SaveAsync(db, restriction, actor, $"Requested a deadline extension to {newDeadline:yyyy-MM-dd}: {reason.Trim()}", ct);
+    }
+
+    /// <summary>Confirms a requested extension (another administrator than the requester): the deadline moves, and with it the waivers' limit.</summary>
+    public async Task<Outcome<Restriction>> ConfirmDeadlineExtensionAsync(ClaimsPrincipal by, int restrictionId, CancellationToken ct = default)
+    {
+        if (!by.ActsAs(Roles.Administrator))
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may confirm a deadline extension."));
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var extensible = await ExtensibleAsync(db, restrictionId, ct);
+        if (!extensible.Succeeded)
+        {
+            return extensible;
+        }
+
+        var restriction = extensible.Value!;
+        if (restriction.DeadlineExtensionRequestedBy is not { } requester || restriction.DeadlineExtensionTo is not { } to)
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("id", "No deadline extension of this restriction is waiting for confirmation."));
+        }
+
+        var actor = by.ActorName();
+        if (string.Equals(requester, actor, StringComparison.Ordinal))
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("by", "You requested this extension, so another administrator must confirm it (four-eyes)."));
+        }
+
+        var why = $"Confirmed the deadline extension from {restriction.TransitionDeadline:yyyy-MM-dd} to {to:yyyy-MM-dd} requested by {requester}: {restriction.DeadlineExtensionReason}";
+        restriction.TransitionDeadline = to;
+        (restriction.DeadlineExtensionTo, restriction.DeadlineExtensionRequestedBy, restriction.DeadlineExtensionRequestedAt, restriction.DeadlineExtensionReason) = (null, null, null, null);
+        var outcome = await SaveAsync(db, restriction, actor, why, ct);
+        if (outcome.Succeeded)
+        {
+            changed.RestrictionsChanged();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Drops a pending extension request (any administrator): the deadline stays.</summary>
+    public async Task<Outcome<Restriction>> WithdrawDeadlineExtensionAsync(ClaimsPrincipal by, int restrictionId, CancellationToken ct = default)
+    {
+        if (!by.ActsAs(Roles.Administrator))
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("by", "Only an administrator may withdraw a deadline extension request."));
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var restriction = await db.Restrictions.FindAsync([restrictionId], ct);
+        if (restriction is null)
+        {
+            return Outcome<Restriction>.Missing($"There is no restriction {restrictionId}.");
+        }
+
+        if (restriction.DeadlineExtensionRequestedBy is null)
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("id", "No deadline extension of this restriction is waiting for confirmation."));
+        }
+
+        (restriction.DeadlineExtensionTo, restriction.DeadlineExtensionRequestedBy, restriction.DeadlineExtensionRequestedAt, restriction.DeadlineExtensionReason) = (null, null, null, null);
+        return await SaveAsync(db, restriction, by.ActorName(), "Withdrew the deadline extension request", ct);
+    }
+
+    private static async Task<Outcome<Restriction>> ExtensibleAsync(ComplianceDb db, int restrictionId, CancellationToken ct)
+    {
+        var restriction = await db.Restrictions.FindAsync([restrictionId], ct);
+        return restriction is null ? Outcome<Restriction>.Missing($"There is no restriction {restrictionId}.")
+            : restriction.SourceId is { } sourceId ? Outcome<Restriction>.Invalid(new FieldError("source", $"This restriction comes from list '{ApprovalService.SourceName(db, sourceId)}'; change its deadline there."))
+            : restriction.LiftedAt is not null ? Outcome<Restriction>.Invalid(new FieldError("id", "This restriction was lifted: there is no deadline left to extend."))
+            : Outcome<Restriction>.Ok(restriction);
+    }
+
+    private static async Task<Outcome<Restriction>> SaveAsync(ComplianceDb db, Restriction restriction, string actor, string reason, CancellationToken ct)
+    {
+        try
+        {
+            await db.As(actor, reason).SaveChangesAsync(ct);
+            return Outcome<Restriction>.Ok(restriction);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<Restriction>.Invalid(new FieldError("version", "The restriction was changed meanwhile; reload it and try again."));
+        }
     }
 }

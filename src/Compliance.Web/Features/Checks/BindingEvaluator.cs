@@ -27,7 +27,8 @@ public sealed record Evaluation(bool Allowed, IReadOnlyList<Reason> Reasons)
 /// <summary>
 /// The evaluation rule of DESIGN.md as one pure function. A binding of model M to workload W (customer C) at T:
 /// <list type="number">
-/// <item>a restriction in effect at T matching (M, W, C) → <see cref="FindingRule.Restricted"/> (deny wins, whatever the approvals say);</item>
+/// <item>a restriction in effect at T matching (M, W, C) — its model or provider, sectors, customers, minimum level, usages
+/// and hostings (M's) all taking the binding in — <see cref="FindingRule.Restricted"/> (deny wins, whatever the approvals say);</item>
 /// <item>M retired at T → <see cref="FindingRule.ModelRetired"/>;</item>
 /// <item>no approval of M that is Approved, valid at T and scoped to C → <see cref="FindingRule.Unapproved"/>,
 /// or <see cref="FindingRule.ApprovalExpired"/> when one scoped to C has ended;</item>
@@ -115,7 +116,7 @@ public static class BindingEvaluator
             var r = restrictions[i];
             if (!r.IsInEffectAt(at) || !Names(r, model) || !r.Sectors.Covers(binding.Sector)
                 || (r.CustomerIds.Count > 0 && !r.CustomerIds.Contains(binding.CustomerId))
-                || binding.ImpactLevel < r.MinImpactLevel)
+                || binding.ImpactLevel < r.MinImpactLevel || !r.CoversUse(binding.Usage, model.Hosting))
             {
                 continue;
             }
@@ -141,7 +142,9 @@ public static class BindingEvaluator
         for (var i = 0; i < approvals.Count; i++)
         {
             var a = approvals[i];
-            if (a.Status is not (ApprovalStatus.Approved or ApprovalStatus.Expired) || !a.CoversCustomer(binding.CustomerId, binding.Sector))
+            // An approval limited to other hostings says nothing about this model's: out of scope, like another customer's.
+            if (a.Status is not (ApprovalStatus.Approved or ApprovalStatus.Expired) || !a.CoversCustomer(binding.CustomerId, binding.Sector)
+                || !a.Hostings.CoversHosting(model.Hosting))
             {
                 continue;
             }
@@ -227,6 +230,8 @@ public static class BindingEvaluator
         if (r.CustomerIds.Count > 0) scope.Add("named customers");
         if (r.MinImpactLevel > ImpactLevel.None) scope.Add($"{r.MinImpactLevel} and above");
         var scopeText = scope.Count == 0 ? "all workloads" : string.Join(", ", scope) + " workloads";
+        if (r.Usages is not (Usages.None or Usages.All)) scopeText += $" used as {List(r.Usages)}";
+        if (r.Hostings.Count > 0) scopeText += $" on {string.Join(", ", r.Hostings)}";
         return $"{what} is restricted for {scopeText} since {Day(r.EffectiveFrom)} (restriction #{r.Id}): move this binding by {Day(r.TransitionDeadline)}. {r.Reason}".Trim();
     }
 

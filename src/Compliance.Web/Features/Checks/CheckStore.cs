@@ -209,8 +209,13 @@ public static class CheckStore
     internal const string ResolveUnseen =
         "UPDATE \"Findings\" SET \"Status\" = 2, \"ResolvedAt\" = @now WHERE \"Status\" <> 2 AND (\"LastCheckRunId\" IS NULL OR \"LastCheckRunId\" <> @run)";
 
-    private const string WaiverInForce =
-        "SELECT 1 FROM \"Waivers\" w WHERE w.\"FindingId\" = \"Findings\".\"Id\" AND w.\"GrantedAt\" <= @now AND w.\"ExpiresAt\" > @now AND (w.\"RevokedAt\" IS NULL OR w.\"RevokedAt\" > @now)";
+    /// <summary>
+    /// A waiver of the finding in force at @now — and, for a finding of a restriction, only until that restriction's
+    /// (current) transition deadline: a waiver never outlasts it, even one granted before the deadline moved.
+    /// </summary>
+    internal const string WaiverInForce =
+        "SELECT 1 FROM \"Waivers\" w WHERE w.\"FindingId\" = \"Findings\".\"Id\" AND w.\"GrantedAt\" <= @now AND w.\"ExpiresAt\" > @now AND (w.\"RevokedAt\" IS NULL OR w.\"RevokedAt\" > @now)"
+        + " AND NOT EXISTS (SELECT 1 FROM \"Restrictions\" rd WHERE rd.\"Id\" = \"Findings\".\"RestrictionId\" AND rd.\"TransitionDeadline\" <= @now)";
 
     /// <summary>An open finding with a waiver in force is waived.</summary>
     internal const string ApplyWaivers = "UPDATE \"Findings\" SET \"Status\" = 1 WHERE \"Status\" = 0 AND EXISTS (" + WaiverInForce + ")";

@@ -17,6 +17,7 @@ public static class ChecksSetup
         {
             jobs.AddOrUpdate<CheckJob>(CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None),
                 services.GetRequiredService<IOptions<CheckOptions>>().Value.Schedule, RecurringJobs.Utc);
+            jobs.AddOrUpdate<Transitions.OverduePlans>(Transitions.OverduePlans.JobId, o => o.NotifyAsync(CancellationToken.None), Cron.Daily(6), RecurringJobs.Utc);
             // A first check right after start, so findings exist within seconds of a fresh install.
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => services.GetRequiredService<CheckScheduler>().RequestSoon());
         });
@@ -26,6 +27,7 @@ public static class ChecksSetup
         builder.Services.AddSingleton<CheckScheduler>();
         builder.Services.AddSingleton<WaiverService>();
         builder.Services.AddSingleton<Transitions.TransitionService>();
+        builder.Services.AddSingleton<Transitions.OverduePlans>();
         builder.Services.AddHostedService<CheckOnInventoryChange>();
         // Registered before the job server (AddComplianceJobs), so it runs before this process starts any check.
         builder.Services.AddHostedService<InterruptedRuns>();

@@ -43,8 +43,7 @@ internal static class ModelRecheck
 
     private const string StampSeen = "UPDATE \"Findings\" SET \"LastSeen\" = @now WHERE \"Status\" <> 2 AND " + OfModel;
 
-    private const string WaiverInForce =
-        "SELECT 1 FROM \"Waivers\" w WHERE w.\"FindingId\" = \"Findings\".\"Id\" AND w.\"GrantedAt\" <= @now AND w.\"ExpiresAt\" > @now AND (w.\"RevokedAt\" IS NULL OR w.\"RevokedAt\" > @now)";
+    private const string WaiverInForce = CheckStore.WaiverInForce;
 
     private const string ReopenExpiredWaivers =
         "UPDATE \"Findings\" SET \"Status\" = 0 WHERE \"Status\" = 1 AND " + OfModel + " AND NOT EXISTS (" + WaiverInForce + ")";

@@ -13,7 +13,7 @@ public sealed record LatestCheck(int Id, DateTime StartedAt, DateTime? FinishedA
 
 /// <summary>One restriction in effect and what it still affects: open <see cref="FindingRule.Restricted"/> findings and their plans.</summary>
 public sealed record RestrictionImpact(
-    int Id, string Target, Sectors Sectors, DateTime TransitionDeadline, int AffectedWorkloads, int AffectedBindings, int Planned, int Done)
+    int Id, string Target, Sectors Sectors, DateTime TransitionDeadline, int AffectedWorkloads, int AffectedBindings, int Planned, int Done, int Overdue = 0)
 {
     /// <summary>Whole days from <paramref name="at"/> to the deadline; negative once it has passed.</summary>
     public int DaysLeft(DateTime at) => (int)Math.Floor((TransitionDeadline - at).TotalDays);
@@ -119,11 +119,17 @@ public static class PostureQueries
             .Select(g => new { g.Key.RestrictionId, g.Key.Done, Count = g.Select(p => p.BindingId).Distinct().Count() })
             .ToListAsync(ct);
 
+        // Open plans past their target date (Features/Checks/Transitions/OverduePlans).
+        var overdue = await Compliance.Web.Features.Checks.Transitions.OverduePlans.Of(db, at).Where(p => ids.Contains(p.RestrictionId))
+            .GroupBy(p => p.RestrictionId).Select(g => new { Id = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Id, x => x.Count, ct);
+
         return restrictions.Select(r => new RestrictionImpact(
                 r.Id, r.Target, r.Sectors, r.TransitionDeadline,
                 workloads.GetValueOrDefault(r.Id), bindings.GetValueOrDefault(r.Id),
                 plans.Where(p => p.RestrictionId == r.Id && !p.Done).Sum(p => p.Count),
-                plans.Where(p => p.RestrictionId == r.Id && p.Done).Sum(p => p.Count)))
+                plans.Where(p => p.RestrictionId == r.Id && p.Done).Sum(p => p.Count),
+                overdue.GetValueOrDefault(r.Id)))
             .ToList();
     }
 

@@ -108,6 +108,30 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         Func<ComplianceDb, Binding, CancellationToken, Task>? alsoInTransaction, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var outcome = await MoveBindingWithinAsync(db, actor, bindingId, newModelId, at, reason, ct);
+        if (!outcome.Succeeded)
+        {
+            return outcome;
+        }
+
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction(db, outcome.Value!, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        changed.BindingsChanged();
+        return outcome;
+    }
+
+    /// <summary>
+    /// The move, validated and saved on <paramref name="db"/> inside the caller's transaction (several moves that stand or
+    /// fall together); the caller commits and then calls <see cref="BindingsMoved"/>.
+    /// </summary>
+    internal async Task<Outcome<Binding>> MoveBindingWithinAsync(ComplianceDb db, string actor, int bindingId, int newModelId, DateTime? at, string? reason,
+        CancellationToken ct = default)
+    {
         var old = await db.Bindings.FindAsync([bindingId], ct);
         if (old is null)
         {
@@ -139,20 +163,15 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
             return Outcome<Binding>.Invalid([.. errors]);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         old.To = when;
         var moved = new Binding { ModelId = newModelId, WorkloadId = old.WorkloadId, Usage = old.Usage, Purpose = old.Purpose, From = when };
         db.As(actor, reason ?? $"Moved from binding {bindingId}").Bindings.Add(moved);
         await db.SaveChangesAsync(ct);
-        if (alsoInTransaction is not null)
-        {
-            await alsoInTransaction(db, moved, ct);
-        }
-
-        await tx.CommitAsync(ct);
-        changed.BindingsChanged();
         return Outcome<Binding>.Ok(moved);
     }
+
+    /// <summary>Tells the rest of the app (a check soon) that bindings moved, after a caller committed its moves.</summary>
+    internal void BindingsMoved() => changed.BindingsChanged();
 
     private static async Task<List<FieldError>> ValidateBindingAsync(ComplianceDb db, int modelId, int workloadId, Usage usage, DateTime from, CancellationToken ct)
     {

@@ -55,6 +55,27 @@ public sealed class ApprovalListReaderTests : IAsyncLifetime
         Assert.Equal(("EAB-2026-014", ImpactLevel.IL5, Usages.Inference | Usages.Agent), (approval.Key, approval.MaxImpactLevel, approval.Usages));
         Assert.Equal("AWS Bedrock GovCloud", _refs.Models.Single(m => m.Id == approval.ModelId).Hosting);
         Assert.Equal(("Meta", Sectors.Defense | Sectors.Intelligence), (Assert.Single(list.Restrictions).Provider, list.Restrictions[0].Sectors));
+        Assert.Equal((Usages.CodingAssistant, "AWS Bedrock"), (list.Restrictions[0].Usages, Assert.Single(list.Restrictions[0].Hostings)));
+    }
+
+    [Fact]
+    public void Usage_and_hosting_scopes_read_from_json_and_an_unknown_hosting_is_named()
+    {
+        var json = """
+            { "schemaVersion": 1,
+              "approvals": [ { "key": "a", "hostModelId": "gpt-4o-mini", "maxImpactLevel": "IL4", "validFrom": "2026-01-01", "hostings": ["azure openai government"] } ],
+              "restrictions": [ { "key": "r", "provider": "Anthropic", "effectiveFrom": "2026-01-01", "transitionDeadline": "2026-02-01", "reason": "Outage." } ] }
+            """;
+        var (list, errors) = ApprovalListReader.Read(Encoding.UTF8.GetBytes(json), ApprovalListFormat.Json, "l", _refs);
+
+        Assert.Empty(errors);
+        Assert.Equal(["Azure OpenAI Government"], list!.Approvals[0].Hostings);
+        Assert.Equal((Usages.All, 0), (list.Restrictions[0].Usages, list.Restrictions[0].Hostings.Count));
+
+        var (none, problems) = ApprovalListReader.Read(Encoding.UTF8.GetBytes(json.Replace("azure openai government", "Azure Commercial")), ApprovalListFormat.Json, "l", _refs);
+        Assert.Null(none);
+        Assert.Equal("hostings", Assert.Single(problems).Field);
+        Assert.Contains("'Azure Commercial'", problems[0].Message);
     }
 
     [Fact]
@@ -68,6 +89,7 @@ public sealed class ApprovalListReaderTests : IAsyncLifetime
 
         Assert.Empty(errors);
         Assert.Equal(("EAB-2026-014", "EAB-R-003"), (Assert.Single(list!.Approvals).Key, Assert.Single(list.Restrictions).Key));
+        Assert.Equal((Usages.CodingAssistant, "AWS Bedrock", ImpactLevel.IL4), (list.Restrictions[0].Usages, Assert.Single(list.Restrictions[0].Hostings), list.Restrictions[0].MinImpactLevel));
     }
 
     [Fact]

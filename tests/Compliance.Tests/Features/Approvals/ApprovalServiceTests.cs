@@ -212,4 +212,36 @@ public abstract class ApprovalServiceTests(DatabaseProvider provider) : IAsyncLi
         Assert.True(revoke.Succeeded, revoke.Message);
         Assert.Equal((ApprovalStatus.Revoked, "admin"), (revoke.Value!.Status, revoke.Value.DecidedBy));
     }
+
+    [Fact]
+    public async Task Renewing_an_approval_requests_a_new_one_prefilled_from_it_that_a_second_administrator_decides()
+    {
+        var old = await Requested(People.Officer);
+        Assert.True((await _approvals.DecideAsync(People.Admin, old.Id, Decision.Approve, null, old.Version)).Succeeded);
+        await using (var db0 = _database.Create())
+        {
+            old = await db0.Approvals.AsNoTracking().SingleAsync(a => a.Id == old.Id);
+        }
+
+        var draft = ApprovalService.RenewalOf(old, DateTime.UtcNow.Date);
+        Assert.Equal((old.ValidUntil!.Value, (DateTime?)old.ValidUntil.Value.AddDays(365)), (draft.ValidFrom, draft.ValidUntil));
+        var renewal = await _approvals.RenewAsync(People.Admin, old.Id, draft);
+        Assert.True(renewal.Succeeded, renewal.Message);
+        Assert.Equal((ApprovalStatus.Requested, old.Id, old.MaxImpactLevel, old.DataCategories, old.Usages), (renewal.Value!.Status, renewal.Value.RenewalOfId, renewal.Value.MaxImpactLevel, renewal.Value.DataCategories, renewal.Value.Usages));
+
+        Assert.Contains("four-eyes", (await _approvals.DecideAsync(People.Admin, renewal.Value.Id, Decision.Approve, null, renewal.Value.Version)).Message);
+        Assert.True((await _approvals.DecideAsync(People.Admin2, renewal.Value.Id, Decision.Approve, null, renewal.Value.Version)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Only_an_approved_or_expired_approval_is_renewed_and_for_its_own_model()
+    {
+        var pending = await Requested(People.Officer);
+        var draft = ApprovalService.RenewalOf(pending, DateTime.UtcNow.Date);
+
+        Assert.Equal("id", Assert.Single((await _approvals.RenewAsync(People.Admin, pending.Id, draft)).Errors).Field);
+        Assert.True((await _approvals.RenewAsync(People.Admin, 424242, draft)).NotFound);
+        Assert.True((await _approvals.DecideAsync(People.Admin, pending.Id, Decision.Approve, null, pending.Version)).Succeeded);
+        Assert.Equal("modelId", Assert.Single((await _approvals.RenewAsync(People.Admin, pending.Id, draft with { ModelId = _modelId + 1 })).Errors).Field);
+    }
 }

@@ -56,6 +56,34 @@ public abstract class RestrictionServiceTests(DatabaseProvider provider) : IAsyn
     }
 
     [Fact]
+    public async Task A_restriction_of_coding_assistants_on_commercial_hosting_is_saved_with_the_inventorys_spelling()
+    {
+        var today = DateTime.UtcNow.Date;
+        var outcome = await _restrictions.CreateAsync(People.Admin, Vendor("Anthropic", today, today.AddDays(30)) with
+        {
+            Usages = Usages.CodingAssistant, Hostings = ["aws bedrock", "AWS Bedrock"],
+        });
+
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors));
+        await using var db = _database.Create();
+        var saved = await db.Restrictions.AsNoTracking().SingleAsync(r => r.Id == outcome.Value!.Id);
+        Assert.Equal(Usages.CodingAssistant, saved.Usages);
+        Assert.Equal(["AWS Bedrock"], saved.Hostings);
+    }
+
+    [Fact]
+    public async Task A_restriction_naming_a_hosting_the_inventory_does_not_have_is_refused_with_the_known_ones()
+    {
+        var today = DateTime.UtcNow.Date;
+        var outcome = await _restrictions.CreateAsync(People.Admin, Vendor("Anthropic", today, today.AddDays(30)) with { Hostings = ["AWS Bedrok"] });
+
+        var error = Assert.Single(outcome.Errors);
+        Assert.Equal("hostings", error.Field);
+        Assert.Contains("'AWS Bedrok'", error.Message);
+        Assert.Contains("AWS Bedrock GovCloud", error.Message);
+    }
+
+    [Fact]
     public async Task Lifting_needs_a_reason_and_two_administrators_and_happens_once()
     {
         var today = DateTime.UtcNow.Date;
@@ -96,5 +124,46 @@ public abstract class RestrictionServiceTests(DatabaseProvider provider) : IAsyn
         Assert.True(confirm.Succeeded);
         Assert.Null(confirm.Value!.LiftedAt); // became a new request by admin, not a confirmation
         Assert.Equal("admin", confirm.Value.LiftRequestedBy);
+    }
+
+    [Fact]
+    public async Task A_deadline_extension_is_requested_with_a_reason_confirmed_by_another_administrator_and_on_the_trail()
+    {
+        var today = DateTime.UtcNow.Date;
+        var id = (await _restrictions.CreateAsync(People.Admin, Vendor("Meta", today, today.AddDays(10)))).Value!.Id;
+
+        Assert.Equal(["transitionDeadline", "reason"], (await _restrictions.RequestDeadlineExtensionAsync(People.Admin, id, today.AddDays(5), " ")).Errors.Select(e => e.Field));
+        Assert.Equal("by", Assert.Single((await _restrictions.RequestDeadlineExtensionAsync(People.Officer, id, today.AddDays(40), "More time")).Errors).Field);
+        var requested = await _restrictions.RequestDeadlineExtensionAsync(People.Admin, id, today.AddDays(40), "The replacement model's accreditation slipped.");
+        Assert.True(requested.Succeeded, requested.Message);
+        Assert.Equal(today.AddDays(10), requested.Value!.TransitionDeadline);
+        Assert.Equal("id", Assert.Single((await _restrictions.RequestDeadlineExtensionAsync(People.Admin2, id, today.AddDays(50), "Even more")).Errors).Field);
+
+        Assert.Contains("four-eyes", Assert.Single((await _restrictions.ConfirmDeadlineExtensionAsync(People.Admin, id)).Errors).Message);
+        var confirmed = await _restrictions.ConfirmDeadlineExtensionAsync(People.Admin2, id);
+        Assert.True(confirmed.Succeeded, confirmed.Message);
+
+        await using var db = _database.Create();
+        var saved = await db.Restrictions.AsNoTracking().SingleAsync(r => r.Id == id);
+        Assert.Equal((today.AddDays(40), (string?)null, (DateTime?)null), (saved.TransitionDeadline, saved.DeadlineExtensionRequestedBy, saved.DeadlineExtensionTo));
+        var trail = await db.AuditEvents.Where(e => e.Entity == "Restriction" && e.EntityKey == id.ToString()).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(("admin", "admin2"), (trail[^2].User, trail[^1].User));
+        Assert.Contains("Requested a deadline extension to " + today.AddDays(40).ToString("yyyy-MM-dd"), trail[^2].Reason);
+        Assert.Contains("requested by admin: The replacement model's accreditation slipped.", trail[^1].Reason);
+    }
+
+    [Fact]
+    public async Task A_withdrawn_extension_leaves_the_deadline_and_a_list_restriction_or_a_missing_one_is_not_extended()
+    {
+        var today = DateTime.UtcNow.Date;
+        var id = (await _restrictions.CreateAsync(People.Admin, Vendor("Meta", today, today.AddDays(10)))).Value!.Id;
+        Assert.True((await _restrictions.RequestDeadlineExtensionAsync(People.Admin, id, today.AddDays(40), "Slip.")).Succeeded);
+
+        Assert.True((await _restrictions.WithdrawDeadlineExtensionAsync(People.Admin2, id)).Succeeded);
+        Assert.Equal("id", Assert.Single((await _restrictions.ConfirmDeadlineExtensionAsync(People.Admin2, id)).Errors).Field);
+        Assert.True((await _restrictions.RequestDeadlineExtensionAsync(People.Admin, 424242, today.AddDays(40), "Slip.")).NotFound);
+
+        await using var db = _database.Create();
+        Assert.Equal(today.AddDays(10), (await db.Restrictions.SingleAsync(r => r.Id == id)).TransitionDeadline);
     }
 }

@@ -118,6 +118,42 @@ public abstract class WaiverServiceTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_check_reopens_a_waived_finding_once_the_restrictions_deadline_passes_even_if_the_waiver_runs_longer()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        await _waivers.GrantAsync(Officer, finding.Id, "Until the move.", await DeadlineOfAsync(finding), CancellationToken.None);
+        await using (var db = _database.Create("admin"))
+        {
+            // The deadline brought forward after the waiver was granted: the waiver now outlasts it.
+            var restriction = await db.Restrictions.SingleAsync(r => r.Id == finding.RestrictionId);
+            restriction.TransitionDeadline = _clock.UtcNow.AddDays(2);
+            await db.SaveChangesAsync();
+        }
+
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        Assert.Equal(FindingStatus.Waived, (await ReloadAsync(finding.Id)).Status);
+
+        _clock.Advance(TimeSpan.FromDays(3));
+        await _runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        Assert.Equal(FindingStatus.Open, (await ReloadAsync(finding.Id)).Status);
+    }
+
+    [Fact]
+    public async Task After_a_confirmed_deadline_extension_a_waiver_may_run_to_the_new_deadline()
+    {
+        var finding = await FindingAsync(FindingRule.Restricted);
+        var deadline = await DeadlineOfAsync(finding);
+        var restrictions = new Compliance.Web.Features.Approvals.RestrictionService(_database.Factory, new Compliance.Web.Features.Approvals.ApprovalEvents(), _clock);
+        Assert.True((await restrictions.RequestDeadlineExtensionAsync(People.Admin, finding.RestrictionId!.Value, deadline.AddDays(20), "Accreditation slipped.")).Succeeded);
+        await Assert.ThrowsAsync<ValidationException>(() => _waivers.GrantAsync(Officer, finding.Id, "Until the move.", deadline.AddDays(20), CancellationToken.None));
+
+        Assert.True((await restrictions.ConfirmDeadlineExtensionAsync(People.Admin2, finding.RestrictionId.Value)).Succeeded);
+        var waiver = await _waivers.GrantAsync(Officer, finding.Id, "Until the move.", deadline.AddDays(20), CancellationToken.None);
+
+        Assert.Equal(deadline.AddDays(20), waiver.ExpiresAt);
+    }
+
+    [Fact]
     public async Task Waiver_lasts_at_most_one_year()
     {
         var finding = await FindingAsync(FindingRule.Unapproved);

@@ -14,6 +14,9 @@ public sealed record NotificationEvent(string Id, string Type, DateTime Occurred
     /// <summary>A restriction in effect whose transition deadline is near, with bindings still to move.</summary>
     public const string RestrictionDeadlineApproaching = "restriction.deadline.approaching";
 
+    /// <summary>A transition plan past its target date and not done: announced once per plan.</summary>
+    public const string TransitionPlanOverdue = "transition.plan.overdue";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },

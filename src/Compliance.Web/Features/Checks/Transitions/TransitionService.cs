@@ -19,6 +19,9 @@ public sealed record AffectedBinding(
     int? PlanId, TransitionStatus? PlanStatus, string? TargetModelName, DateTime? TargetDate, string? Owner, int PlanVersion);
 
 /// <summary>How far a bulk planning has come.</summary>
+/// <summary>One plan to complete: where it was asked for (a CSV row, a grid selection), and when the move happened (now if not said).</summary>
+public sealed record PlanMove(string Where, int PlanId, DateTime? MovedOn = null);
+
 public sealed record PlanAllProgress(int Done, int Total, int Planned, IReadOnlyList<string> Skipped);
 
 /// <summary>
@@ -316,6 +319,75 @@ public sealed class TransitionService(
             .Select(r => new AffectedBinding(r.Id, r.To is null || r.To > now, r.ModelId, r.ModelName, r.HostModelId, r.WorkloadId, r.WorkloadName,
                 r.CustomerId, r.CustomerName, r.ImpactLevel, r.Usage, r.Plan?.Id, r.Plan?.Status, r.Plan?.Target, r.Plan?.TargetDate, r.Plan?.Owner, r.Plan?.Version ?? 0))];
     }
+
+    /// <summary>
+    /// Completes many plans at once (selected in the grid, or the rows of an uploaded CSV of moves): every move is made
+    /// in one transaction, so either all plans are done or none is, and each problem names its row (or plan) and field.
+    /// </summary>
+    public async Task<Outcome<int>> CompleteManyAsync(IReadOnlyList<PlanMove> moves, ClaimsPrincipal by, CancellationToken ct = default)
+    {
+        RequireOfficer(by);
+        if (moves.Count == 0)
+        {
+            return Outcome<int>.Invalid(new FieldError("moves", "Choose at least one transition plan to complete."));
+        }
+
+        if (moves.Count > MaxMovesAtOnce)
+        {
+            return Outcome<int>.Invalid(new FieldError("moves", $"At most {MaxMovesAtOnce:N0} plans are completed at once; split the list."));
+        }
+
+        var actor = by.ActorName();
+        var now = Now;
+        var errors = new List<FieldError>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var seen = new Dictionary<int, string>();
+        foreach (var move in moves)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!seen.TryAdd(move.PlanId, move.Where))
+            {
+                errors.Add(new FieldError($"{move.Where}: plan_id", $"repeats plan {move.PlanId} of {seen[move.PlanId]}."));
+                continue;
+            }
+
+            var plan = await db.TransitionPlans.SingleOrDefaultAsync(p => p.Id == move.PlanId, ct);
+            if (plan is null || !OpenStatuses.Contains(plan.Status))
+            {
+                errors.Add(new FieldError($"{move.Where}: plan_id", plan is null ? $"there is no transition plan {move.PlanId}." : $"plan {move.PlanId} is {plan.Status}, not open."));
+                continue;
+            }
+
+            var when = move.MovedOn ?? now;
+            if (when > now)
+            {
+                errors.Add(new FieldError($"{move.Where}: moved_on", $"{when:yyyy-MM-dd} is in the future; a move is recorded once it happened."));
+                continue;
+            }
+
+            var moved = await inventory.MoveBindingWithinAsync(db, actor, plan.BindingId, plan.TargetModelId, when, $"Transition plan #{plan.Id} done", ct);
+            if (!moved.Succeeded)
+            {
+                errors.AddRange(moved.Errors.Select(e => new FieldError($"{move.Where}: {(e.Field == "at" ? "moved_on" : e.Field)}", e.Message)));
+                continue;
+            }
+
+            (plan.Status, plan.NewBindingId, plan.CompletedAt) = (TransitionStatus.Done, moved.Value!.Id, when);
+            await db.As(actor, $"Transition plan #{plan.Id} done").SaveChangesAsync(ct);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Outcome<int>.Invalid([.. errors]); // the transaction is disposed uncommitted: nothing moved
+        }
+
+        await tx.CommitAsync(ct);
+        inventory.BindingsMoved();
+        return Outcome<int>.Ok(moves.Count);
+    }
+
+    public const int MaxMovesAtOnce = 10_000;
 
     private async Task<DateTime> RestrictionDeadlineAsync(int restrictionId, CancellationToken ct)
     {
