@@ -11,6 +11,7 @@ public sealed class WorkloadConfiguration : IEntityTypeConfiguration<Workload>
         b.ToTable(t => t.HasTrigger(DatabaseCopies.Triggers.WorkloadChanged));
         b.Property(w => w.Name).HasMaxLength(200);
         b.Property(w => w.Owner).HasMaxLength(200);
+        b.Property(w => w.OwnerEmail).HasMaxLength(320);
         b.Property(w => w.Environment).HasMaxLength(50);
         b.Property(w => w.Description).HasMaxLength(2000);
         b.HasOne(w => w.Customer).WithMany().HasForeignKey(w => w.CustomerId).OnDelete(DeleteBehavior.Restrict);

@@ -44,7 +44,8 @@ public sealed class AttestationService(
     IOptions<AttestationOptions> options,
     TimeProvider clock,
     ILogger<AttestationService> log,
-    Audit.AuditAnchorLog? anchors = null)
+    Audit.AuditAnchorLog? anchors = null,
+    Checks.Notifications.INotificationPublisher? notifications = null)
 {
     public const string ScheduledIssuer = "system:scheduled-attestation";
     public const long MaxUploadBytes = 20 * 1024 * 1024;
@@ -153,6 +154,11 @@ public sealed class AttestationService(
 
         log.LogInformation("Attestation {Code} issued for customer {CustomerId} by {Issuer}: {Result}, {Bindings} bindings, {Bytes} bytes",
             code, customerId, issuer, snapshot.Result, snapshot.CountBindings(), pdf.Length);
+        notifications?.Publish(Checks.Notifications.NotificationEvents.AttestationIssued, new
+        {
+            attestationId = attestation.Id, customerId, verificationCode = code, issuedBy = issuer, asOf, result = snapshot.Result.ToString(),
+            link = $"/verify/{code}",
+        });
         return (await ListAsync(CustomerScope.Unrestricted, customerId, ct)).First(r => r.Id == attestation.Id);
     }
 

@@ -22,7 +22,17 @@ public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier)
 
     private async Task RunAsync(CheckTrigger trigger, CancellationToken ct)
     {
-        var run = await runner.RunAsync(trigger, ct);
+        CheckRun run;
+        try
+        {
+            run = await runner.RunAsync(trigger, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            notifier.RunFailed(trigger, ex);
+            throw;
+        }
+
         await notifier.AfterCheckAsync(run, ct);
     }
 }

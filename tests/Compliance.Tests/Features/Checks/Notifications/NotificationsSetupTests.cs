@@ -40,7 +40,12 @@ public sealed class NotificationsSetupTests : IClassFixture<NotificationsSetupTe
 
         await job.RunAfterChangeAsync(CancellationToken.None);
 
-        Assert.Equal(before + 1, storage.GetMonitoringApi().EnqueuedCount("default"));
+        // One dispatch job per event the run published (finding.opened and finding.critical.opened over the demo data);
+        // each fans out to its webhooks when it runs.
+        var queued = storage.GetMonitoringApi().EnqueuedJobs("default", 0, 100).Select(j => j.Value.Job).Where(j => j.Method.Name == nameof(NotificationDispatch.DispatchAsync)).ToList();
+        Assert.Equal(before + 2, storage.GetMonitoringApi().EnqueuedCount("default"));
+        Assert.Contains(queued, j => (string)j.Args[0] == NotificationEvents.CriticalFindingOpened);
+        Assert.Contains(queued, j => (string)j.Args[0] == NotificationEvents.FindingOpened);
         var ledger = scope.ServiceProvider.GetRequiredService<INotificationLedger>();
         var day = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.True(ledger.TryClaim("setup-test", day));
