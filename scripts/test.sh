@@ -22,8 +22,8 @@ check() { # name, command...: a named check counted as one test
 
 if ! $quick; then
   need=()
-  # PDF/A: PDFBox preflight runs on a JRE and needs the activation and JAXB APIs beside it; openssl is the test TSA.
-  for p in chromium qpdf poppler-utils fonts-liberation2 openssl default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  # python3-aiosmtpd: the real SMTP server the email tests start. PDF/A: PDFBox preflight runs on a JRE and needs the activation and JAXB APIs beside it; openssl is the test TSA.
+  for p in chromium python3-aiosmtpd qpdf poppler-utils fonts-liberation2 openssl default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
   if ((${#need[@]})); then
     echo "installing ${need[*]}"
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO=sudo

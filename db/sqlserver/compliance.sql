@@ -1295,6 +1295,102 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    ALTER TABLE [Workloads] ADD [OwnerEmail] nvarchar(320) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    ALTER TABLE [People] ADD [Email] nvarchar(320) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    ALTER TABLE [People] ADD [Roles] nvarchar(400) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    CREATE TABLE [NotificationPreferences] (
+        [Subject] nvarchar(200) NOT NULL,
+        [RestrictionEmails] bit NOT NULL,
+        [ApprovalEmails] bit NOT NULL,
+        [DailyDigest] bit NOT NULL,
+        CONSTRAINT [PK_NotificationPreferences] PRIMARY KEY ([Subject])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    CREATE TABLE [Webhooks] (
+        [Id] int NOT NULL IDENTITY,
+        [Name] nvarchar(200) NOT NULL,
+        [Url] nvarchar(2000) NOT NULL,
+        [Events] nvarchar(2000) NOT NULL,
+        [Enabled] bit NOT NULL,
+        [ProtectedSecret] varbinary(4000) NOT NULL,
+        [CreatedBy] nvarchar(200) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_Webhooks] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    CREATE TABLE [WebhookDeliveries] (
+        [Id] bigint NOT NULL IDENTITY,
+        [WebhookId] int NOT NULL,
+        [EventId] nvarchar(64) NOT NULL,
+        [EventType] nvarchar(100) NOT NULL,
+        [At] datetime2 NOT NULL,
+        [StatusCode] int NULL,
+        [DurationMs] int NOT NULL,
+        [Error] nvarchar(1000) NULL,
+        CONSTRAINT [PK_WebhookDeliveries] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WebhookDeliveries_Webhooks_WebhookId] FOREIGN KEY ([WebhookId]) REFERENCES [Webhooks] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    CREATE INDEX [IX_WebhookDeliveries_WebhookId_Id] ON [WebhookDeliveries] ([WebhookId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129123714_Notifications'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129123714_Notifications', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261129125452_WorkloadKeysAndIdempotentRequests'
 )
 BEGIN

@@ -31,6 +31,9 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     public DbSet<EvidencePackage> EvidencePackages => Set<EvidencePackage>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookDeliveryRecord> WebhookDeliveries => Set<WebhookDeliveryRecord>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
 
     /// <summary>Answers to creating API requests sent with an Idempotency-Key, replayed to retries for a day.</summary>
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();

@@ -13,4 +13,10 @@ public class Person
     public required string DisplayName { get; set; }
 
     public DateTime FirstSeenAt { get; set; }
+
+    /// <summary>The provider's <c>email</c> claim as last seen; where their notifications go.</summary>
+    public string? Email { get; set; }
+
+    /// <summary>Their roles as last seen at sign-in, comma-separated: who is an administrator or an officer to notify.</summary>
+    public string? Roles { get; set; }
 }

@@ -19,6 +19,9 @@ public class Workload
 
     public string Owner { get; set; } = "";
 
+    /// <summary>Where the owner's notifications go (restrictions hitting the workload, approaching deadlines).</summary>
+    public string? OwnerEmail { get; set; }
+
     /// <summary>Production, Staging, Development…</summary>
     public string Environment { get; set; } = "Production";
 

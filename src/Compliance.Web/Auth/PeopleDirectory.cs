@@ -25,7 +25,12 @@ public sealed class PeopleDirectory(IDbContextFactory<ComplianceDb> factory, ILo
 
         var subject = user.ActorName();
         var name = Truncate(user.DisplayName(), 200);
-        if (_known.TryGetValue(subject, out var knownName) && knownName == name)
+        // Address and roles as the provider sends them: who notifications go to (Features/Checks/Notifications).
+        var email = user.FindFirst("email")?.Value is { Length: > 0 and <= 320 } address ? address : null;
+        var roleClaim = (user.Identity as ClaimsIdentity)?.RoleClaimType ?? ClaimTypes.Role;
+        var roles = Truncate(string.Join(",", user.FindAll(roleClaim).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal)), 400);
+        var known = $"{name}\u001f{email}\u001f{roles}";
+        if (_known.TryGetValue(subject, out var knownName) && knownName == known)
         {
             return;
         }
@@ -36,16 +41,17 @@ public sealed class PeopleDirectory(IDbContextFactory<ComplianceDb> factory, ILo
             var person = await db.People.FindAsync([subject], ct);
             if (person is null)
             {
-                db.People.Add(new Person { Subject = subject, DisplayName = name, FirstSeenAt = DateTime.UtcNow });
+                db.People.Add(new Person { Subject = subject, DisplayName = name, FirstSeenAt = DateTime.UtcNow, Email = email, Roles = roles });
                 await db.As(subject, "First sign-in").SaveChangesAsync(ct);
             }
-            else if (person.DisplayName != name)
+            else if (person.DisplayName != name || person.Email != email || person.Roles != roles)
             {
-                person.DisplayName = name;
-                await db.As(subject, "Display name changed at the identity provider").SaveChangesAsync(ct);
+                var renamed = person.DisplayName != name;
+                (person.DisplayName, person.Email, person.Roles) = (name, email, roles);
+                await db.As(subject, renamed ? "Display name changed at the identity provider" : "Email or roles changed at the identity provider").SaveChangesAsync(ct);
             }
 
-            _known[subject] = name;
+            _known[subject] = known;
         }
         catch (DbUpdateException e)
         {

@@ -30,5 +30,6 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.HasKey(p => p.Subject);
         b.Property(p => p.Subject).HasMaxLength(200);
         b.Property(p => p.DisplayName).HasMaxLength(200);
+        b.Property(p => p.Email).HasMaxLength(320);
     }
 }

@@ -13,6 +13,7 @@ public sealed class WorkloadConfiguration : IEntityTypeConfiguration<Workload>
         b.Property(w => w.Key).HasMaxLength(100);
         b.HasIndex(w => w.Key).IsUnique(); // NULLs are distinct (SQLite, PostgreSQL); SQL Server's migration filters them out
         b.Property(w => w.Owner).HasMaxLength(200);
+        b.Property(w => w.OwnerEmail).HasMaxLength(320);
         b.Property(w => w.Environment).HasMaxLength(50);
         b.Property(w => w.Description).HasMaxLength(2000);
         b.HasOne(w => w.Customer).WithMany().HasForeignKey(w => w.CustomerId).OnDelete(DeleteBehavior.Restrict);

@@ -202,6 +202,8 @@ public static class EmbeddedProvider
         identity.SetClaim(Claims.Name, user.DisplayName);
         identity.SetClaim(Claims.PreferredUsername, user.Name);
         identity.SetClaim(Claims.GivenName, user.DisplayName);
+        // An address on the reserved .example domain: notifications have someone to go to with a local SMTP catcher.
+        identity.SetClaim(Claims.Email, $"{user.Name}@demo.example");
         identity.SetClaims(settings.RoleClaim, [.. user.Roles]);
         if (user.CustomerCode is not null)
         {

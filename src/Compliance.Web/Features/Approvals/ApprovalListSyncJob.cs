@@ -27,7 +27,8 @@ public sealed record SyncDiff(List<SyncDiffEntry> Added, List<SyncDiffEntry> Cha
 /// what it narrows applies at once, what it widens is staged whole as an <see cref="ApprovalListRevision"/>
 /// that a second administrator accepts (<see cref="ApplyRevisionAsync"/>).
 /// </summary>
-public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory, IHttpClientFactory httpClients, IApprovalsChanged changed, TimeProvider clock, ILogger<ApprovalListSyncJob> log)
+public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory, IHttpClientFactory httpClients, IApprovalsChanged changed, TimeProvider clock, ILogger<ApprovalListSyncJob> log,
+    Checks.Notifications.INotificationPublisher? notifications = null)
 {
     /// <summary>The named HttpClient that fetches lists (timeout and retries configured in <see cref="ApprovalsSetup"/>).</summary>
     public const string HttpClientName = "approval-lists";
@@ -85,7 +86,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
                 return await RecordUnchangedAsync(sourceId, started, sha, etag ?? source.ETag, "The content has the same SHA-256 as the last applied list.", ct);
             }
 
-            return await ApplyAsync(source, source.Format, content!, sha, etag, started, accept: null, ct);
+            return Announce(source, await ApplyAsync(source, source.Format, content!, sha, etag, started, accept: null, ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -100,8 +101,26 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
                 _ => $"{e.GetType().Name}: {e.Message}",
             };
             log.LogWarning("Sync of approval list {Source} failed: {Reason}", source.Name, reason);
-            return await RecordFailureAsync(sourceId, started, reason, ct);
+            return Announce(source, await RecordFailureAsync(sourceId, started, reason, ct));
         }
+    }
+
+    /// <summary>Publishes <c>approval-list.sync.changed</c> or <c>.failed</c> for a sync that changed something or failed.</summary>
+    private ApprovalListSync Announce(ApprovalListSource source, ApprovalListSync sync)
+    {
+        var type = sync.Status == SyncStatus.Failed ? Checks.Notifications.NotificationEvents.ApprovalListSyncFailed
+            : sync.Added + sync.Changed + sync.Removed > 0 || sync.RevisionId is not null ? Checks.Notifications.NotificationEvents.ApprovalListSyncChanged
+            : null;
+        if (type is not null)
+        {
+            notifications?.Publish(type, new
+            {
+                sourceId = source.Id, source = source.Name, syncId = sync.Id, status = sync.Status, sync.Added, sync.Changed, sync.Removed,
+                pendingRevisionId = sync.RevisionId, sync.Error, link = "/approvals/sources",
+            });
+        }
+
+        return sync;
     }
 
     private async Task<(byte[]? Content, string? ETag, bool NotModified)> FetchAsync(ApprovalListSource source, CancellationToken ct)

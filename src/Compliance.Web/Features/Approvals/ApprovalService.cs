@@ -32,7 +32,8 @@ public enum Decision
 /// four-eyes (the decider is an administrator and not the requester, administrators included) and
 /// optimistic concurrency (two administrators deciding at once: one wins, the other is told who).
 /// </summary>
-public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock)
+public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock,
+    Checks.Notifications.INotificationPublisher? notifications = null)
 {
     /// <summary>The actor the expiry job's changes are attributed to.</summary>
     public const string ExpiryActor = "system:approval-expiry";
@@ -156,6 +157,11 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
         };
         db.As(approval.RequestedBy, approval.Justification).Approvals.Add(approval);
         await db.SaveChangesAsync(ct);
+        notifications?.Publish(Checks.Notifications.NotificationEvents.ApprovalRequested, new
+        {
+            approvalId = approval.Id, approval.ModelId, approval.MaxImpactLevel, requestedBy = approval.RequestedBy, approval.Justification,
+            link = $"/approvals/{approval.Id}",
+        });
         return Outcome<Approval>.Ok(approval);
     }
 
@@ -227,6 +233,11 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
         }
 
         changed.ApprovalsChanged(approval.ModelId);
+        notifications?.Publish(Checks.Notifications.NotificationEvents.ApprovalDecided, new
+        {
+            approvalId = approval.Id, approval.ModelId, status = approval.Status, requestedBy = approval.RequestedBy, decidedBy = decider,
+            reason = approval.DecisionReason, link = $"/approvals/{approval.Id}",
+        });
         return Outcome<Approval>.Ok(approval);
     }
 

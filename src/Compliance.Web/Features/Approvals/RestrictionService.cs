@@ -21,7 +21,8 @@ public sealed record RestrictionInput(
     IReadOnlyList<string>? Hostings = null);
 
 /// <summary>Creates and lifts restrictions (administrators only); each change carries its reason into the audit trail.</summary>
-public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock)
+public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock,
+    Checks.Notifications.INotificationPublisher? notifications = null)
 {
     public async Task<Outcome<Restriction>> CreateAsync(ClaimsPrincipal by, RestrictionInput input, CancellationToken ct = default)
     {
@@ -112,6 +113,12 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
         db.As(actor, restriction.Reason).Restrictions.Add(restriction);
         await db.SaveChangesAsync(ct);
         changed.RestrictionsChanged();
+        notifications?.Publish(Checks.Notifications.NotificationEvents.RestrictionCreated, new
+        {
+            restrictionId = restriction.Id, restriction.ModelId, restriction.Provider, sectors = restriction.Sectors.ToString(), restriction.CustomerIds,
+            restriction.MinImpactLevel, restriction.EffectiveFrom, restriction.TransitionDeadline, restriction.Reason, createdBy = actor,
+            link = $"/restrictions/{restriction.Id}",
+        });
         return Outcome<Restriction>.Ok(restriction);
     }
 

@@ -57,7 +57,8 @@ public sealed class AttestationService(
     IOptions<AttestationOptions> options,
     TimeProvider clock,
     ILogger<AttestationService> log,
-    Audit.AuditAnchorLog? anchors = null)
+    Audit.AuditAnchorLog? anchors = null,
+    Checks.Notifications.INotificationPublisher? notifications = null)
 {
     public const string SignatoryMissing =
         "Attestations:Signatory is not set: the monthly attestation is issued in the name of the responsible compliance officer "
@@ -168,6 +169,11 @@ public sealed class AttestationService(
 
         log.LogInformation("Attestation {Code} issued for customer {CustomerId} by {Issuer}: {Result}, {Bindings} bindings, {Bytes} bytes",
             code, customerId, issuer, snapshot.Result, snapshot.CountBindings(), pdf.Length);
+        notifications?.Publish(Checks.Notifications.NotificationEvents.AttestationIssued, new
+        {
+            attestationId = attestation.Id, customerId, verificationCode = code, issuedBy = issuer, asOf, result = snapshot.Result.ToString(),
+            link = $"/verify/{code}",
+        });
         return (await ListAsync(CustomerScope.Unrestricted, customerId, ct)).First(r => r.Id == attestation.Id);
     }
 

@@ -1,5 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Features.Checks.Notifications;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,8 @@ namespace Compliance.Web.Features.Attestations;
 /// words; the content stays as issued. A stale attestation stays stale until the next one for the customer supersedes it.
 /// </summary>
 public sealed class AttestationStaleness(
-    IDbContextFactory<ComplianceDb> dbFactory, SnapshotBuilder snapshots, TimeProvider clock, ILogger<AttestationStaleness> log)
+    IDbContextFactory<ComplianceDb> dbFactory, SnapshotBuilder snapshots, TimeProvider clock, ILogger<AttestationStaleness> log,
+    INotificationPublisher? notifications = null)
 {
     public const string Actor = "system:attestation-staleness";
 
@@ -59,6 +61,7 @@ public sealed class AttestationStaleness(
             await db.SaveChangesAsync(ct);
             marked++;
             log.LogInformation("Attestation {Code} of customer {CustomerId} is stale: {Reason}", a.Code, a.CustomerId, reason);
+            notifications?.Publish(NotificationEvents.AttestationStale, new { attestationId = a.Id, verificationCode = a.Code, customerId = a.CustomerId, staleSince = now, reason });
         }
 
         return marked;

@@ -23,7 +23,17 @@ public sealed class CheckJob(CheckRunner runner, CheckNotifier notifier, Attesta
 
     private async Task RunAsync(CheckTrigger trigger, CancellationToken ct)
     {
-        var run = await runner.RunAsync(trigger, ct);
+        CheckRun run;
+        try
+        {
+            run = await runner.RunAsync(trigger, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            notifier.RunFailed(trigger, ex);
+            throw;
+        }
+
         await notifier.AfterCheckAsync(run, ct);
         // Attestations follow change: each current one is compared with what the inventory states now.
         staleness.AfterCheck();

@@ -266,6 +266,10 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         }
 
         errors.AddRange(InventoryRules.WorkloadText(input));
+        if (input.OwnerEmail is { Length: > 0 } ownerEmail && !MimeKit.MailboxAddress.TryParse(ownerEmail.Trim(), out _))
+        {
+            errors.Add(new FieldError("ownerEmail", "Owner email must be one address, like name@agency.example.gov (restriction emails go there)."));
+        }
 
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!await db.Customers.AnyAsync(c => c.Id == input.CustomerId, ct))
@@ -308,6 +312,7 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         workload.Name = input.Name.Trim();
         workload.Key = key;
         workload.Owner = input.Owner?.Trim() ?? "";
+        workload.OwnerEmail = string.IsNullOrWhiteSpace(input.OwnerEmail) ? null : input.OwnerEmail.Trim();
         workload.Environment = string.IsNullOrWhiteSpace(input.Environment) ? "Production" : input.Environment.Trim();
         workload.ImpactLevel = input.ImpactLevel;
         workload.DataCategories = input.DataCategories;

@@ -9,6 +9,9 @@ namespace Compliance.Web.Features.Checks.Notifications;
 /// <summary>Critical findings a run opened, as one event per run.</summary>
 public sealed record CriticalFindingsOpened(int CheckRunId, DateTime CheckStartedAt, int Total, IReadOnlyList<FindingSummary> Findings, string Link);
 
+/// <summary>Findings a run opened or resolved (<c>finding.opened</c>, <c>finding.resolved</c>): the total and the first summaries, most severe first.</summary>
+public sealed record FindingsChanged(int CheckRunId, DateTime CheckStartedAt, DateTime CheckFinishedAt, int Total, IReadOnlyList<FindingSummary> Findings, string Link);
+
 public sealed record FindingSummary(long Id, FindingRule Rule, string Model, string Workload, string Customer, string Detail);
 
 /// <summary>A restriction whose transition deadline is near, with the bindings still on the restricted model.</summary>
@@ -35,6 +38,7 @@ public sealed class CheckNotifier(
     {
         try
         {
+            await FindingsChangedAsync(run, ct);
             return await CriticalOpenedAsync(run, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -44,9 +48,41 @@ public sealed class CheckNotifier(
         }
     }
 
+    /// <summary>A run that threw: <c>check-run.failed</c> with the error (the job then fails and Hangfire shows it).</summary>
+    public void RunFailed(CheckTrigger trigger, Exception error) =>
+        publisher.Publish(NotificationEvents.CheckRunFailed, new { trigger = trigger.ToString(), error = error.Message, link = "/jobs" });
+
+    /// <summary><c>finding.opened</c> and <c>finding.resolved</c> for a run, each with its total and the first summaries.</summary>
+    public async Task FindingsChangedAsync(CheckRun run, CancellationToken ct)
+    {
+        if (run.Status != CheckRunStatus.Succeeded || run.FindingsOpened + run.FindingsResolved == 0)
+        {
+            return;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var until = run.FinishedAt ?? clock.GetUtcNow().UtcDateTime;
+        var max = Math.Max(0, options.Value.MaxFindingsPerEvent);
+        var opened = db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open && f.FirstSeen >= run.StartedAt && f.FirstSeen <= until);
+        var resolved = db.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Resolved && f.ResolvedAt >= run.StartedAt && f.ResolvedAt <= until);
+        foreach (var (type, query, link) in new[] { (NotificationEvents.FindingOpened, opened, "/findings?status=Open"), (NotificationEvents.FindingResolved, resolved, "/findings?status=Resolved") })
+        {
+            var total = await query.CountAsync(ct);
+            if (total == 0)
+            {
+                continue;
+            }
+
+            var first = await query.OrderByDescending(f => f.Severity).ThenBy(f => f.Id).Take(max)
+                .Select(f => new FindingSummary(f.Id, f.Rule, f.Binding!.Model!.DisplayName, f.Binding.Workload!.Name, f.Binding.Workload.Customer!.Name, f.Detail))
+                .ToListAsync(ct);
+            publisher.Publish(NotificationEvent.Create(type, until, new FindingsChanged(run.Id, run.StartedAt, until, total, first, link)));
+        }
+    }
+
     public async Task<NotificationEvent?> CriticalOpenedAsync(CheckRun run, CancellationToken ct)
     {
-        if (run.Status != CheckRunStatus.Succeeded || run.FindingsOpened == 0 || !Subscribed(NotificationEvent.CriticalFindingOpened))
+        if (run.Status != CheckRunStatus.Succeeded || run.FindingsOpened == 0)
         {
             return null;
         }
@@ -75,11 +111,6 @@ public sealed class CheckNotifier(
     [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
     public async Task<IReadOnlyList<NotificationEvent>> DeadlinesApproachingAsync(CancellationToken ct)
     {
-        if (!Subscribed(NotificationEvent.RestrictionDeadlineApproaching))
-        {
-            return [];
-        }
-
         var at = clock.GetUtcNow().UtcDateTime;
         var horizon = at.AddDays(options.Value.DeadlineWindowDays);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -123,6 +154,4 @@ public sealed class CheckNotifier(
 
         return published;
     }
-
-    private bool Subscribed(string type) => options.Value.Webhooks.Any(w => w.Wants(type));
 }

@@ -1,45 +1,47 @@
 using Hangfire;
-using Microsoft.Extensions.Options;
 
 namespace Compliance.Web.Features.Checks.Notifications;
 
-/// <summary>Hands an event to every webhook that wants it.</summary>
+/// <summary>
+/// The one way a feature announces something: <c>publisher.Publish(NotificationEvents.X, payload)</c>. Webhooks
+/// (configured and managed in the UI) and emails are decided later by <see cref="NotificationDispatch"/>.
+/// </summary>
 public interface INotificationPublisher
 {
-    /// <summary>Returns how many deliveries were queued.</summary>
+    /// <summary>Announces <paramref name="payload"/> (any JSON-serialisable object, the event's <c>data</c>) as <paramref name="eventType"/>. Never throws.</summary>
+    NotificationEvent? Publish(string eventType, object payload);
+
+    /// <summary>Announces a ready event; returns 1 when queued, 0 when it could not be.</summary>
     int Publish(NotificationEvent notification);
 }
 
 /// <summary>
-/// One Hangfire job per (event, webhook): the body is serialised here once, the job carries the URL and the body
-/// (never the secret, which the job reads from configuration), and Hangfire's retries handle a receiver that is down.
-/// Jobs are queued even when this process runs no Hangfire server (<c>Jobs:Enabled</c> false): a server sharing the
-/// storage delivers them.
+/// Serialises the event once (every webhook and every retry gets the same bytes) and queues one Hangfire job,
+/// <see cref="NotificationDispatch"/>, which fans it out. Queuing is cheap and never touches the caller's database
+/// transaction; jobs are queued even when this process runs no Hangfire server (a server sharing the storage runs them).
+/// A failure to queue is logged and swallowed: announcing never undoes the change it announces.
 /// </summary>
-public sealed class HangfireNotificationPublisher(
-    IBackgroundJobClient jobs, IOptions<NotificationOptions> options, ILogger<HangfireNotificationPublisher> log) : INotificationPublisher
+public sealed class HangfireNotificationPublisher(IBackgroundJobClient jobs, TimeProvider clock, ILogger<HangfireNotificationPublisher> log) : INotificationPublisher
 {
+    public NotificationEvent? Publish(string eventType, object payload)
+    {
+        var notification = NotificationEvent.Create(eventType, clock.GetUtcNow().UtcDateTime, payload);
+        return Publish(notification) == 1 ? notification : null;
+    }
+
     public int Publish(NotificationEvent notification)
     {
-        var body = notification.ToJson();
-        var queued = 0;
-        foreach (var webhook in options.Value.Webhooks.Where(w => w.Wants(notification.Type)))
+        try
         {
-            if (string.IsNullOrWhiteSpace(webhook.Url) || string.IsNullOrEmpty(webhook.Secret))
-            {
-                log.LogWarning("Webhook {Url} has no URL or no secret; event {Type} not sent to it", WebhookOptions.ForLog(webhook.Url), notification.Type);
-                continue;
-            }
-
-            jobs.Enqueue<WebhookDelivery>(d => d.DeliverAsync(webhook.Url, notification.Type, notification.Id, body, CancellationToken.None));
-            queued++;
+            var body = notification.ToJson();
+            jobs.Enqueue<NotificationDispatch>(d => d.DispatchAsync(notification.Type, notification.Id, body, CancellationToken.None));
+            log.LogInformation("Event {Type} {Id} published", notification.Type, notification.Id);
+            return 1;
         }
-
-        if (queued > 0)
+        catch (Exception ex)
         {
-            log.LogInformation("Event {Type} {Id} queued for {Count} webhooks", notification.Type, notification.Id, queued);
+            log.LogError(ex, "Could not publish event {Type} {Id}", notification.Type, notification.Id);
+            return 0;
         }
-
-        return queued;
     }
 }

@@ -40,10 +40,15 @@ public sealed class NotificationsSetupTests : IClassFixture<NotificationsSetupTe
 
         await job.RunAfterChangeAsync(CancellationToken.None);
 
-        // One delivery, and the comparison of the current attestations with the new state (issue 14).
-        Assert.Equal(before + 2, storage.GetMonitoringApi().EnqueuedCount("default"));
-        Assert.Contains(storage.GetMonitoringApi().EnqueuedJobs("default", 0, 1000),
-            j => j.Value.Job?.Type == typeof(Compliance.Web.Features.Attestations.AttestationStaleness));
+        // One dispatch job per event the run published (finding.opened and finding.critical.opened over the demo data),
+        // each fanning out to its webhooks when it runs, and the comparison of the current attestations with the new
+        // state (issue 14).
+        var enqueued = storage.GetMonitoringApi().EnqueuedJobs("default", 0, 1000);
+        var queued = enqueued.Select(j => j.Value.Job).Where(j => j?.Method.Name == nameof(NotificationDispatch.DispatchAsync)).ToList();
+        Assert.Equal(before + 3, storage.GetMonitoringApi().EnqueuedCount("default"));
+        Assert.Contains(queued, j => (string)j!.Args[0] == NotificationEvents.CriticalFindingOpened);
+        Assert.Contains(queued, j => (string)j!.Args[0] == NotificationEvents.FindingOpened);
+        Assert.Contains(enqueued, j => j.Value.Job?.Type == typeof(Compliance.Web.Features.Attestations.AttestationStaleness));
         var ledger = scope.ServiceProvider.GetRequiredService<INotificationLedger>();
         var day = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.True(ledger.TryClaim("setup-test", day));

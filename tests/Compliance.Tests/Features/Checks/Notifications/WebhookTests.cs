@@ -10,6 +10,7 @@ using Compliance.Web.Features.Checks.Notifications;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,6 +34,7 @@ public sealed class WebhookTests : IAsyncLifetime
     private readonly TestDatabase _database = new();
     private readonly TestClock _clock = new();
     private readonly ConcurrentQueue<Received> _received = new();
+    private readonly HashSet<string> _dispatched = [];
     private WebApplication _receiver = null!;
     private SQLiteStorage _storage = null!;
     private int _status = 200;
@@ -73,7 +75,7 @@ public sealed class WebhookTests : IAsyncLifetime
     {
         Webhooks =
         [
-            new WebhookOptions { Url = _url, Secret = Secret },
+            new WebhookOptions { Url = _url, Secret = Secret, Events = [NotificationEvents.CriticalFindingOpened, NotificationEvents.RestrictionDeadlineApproaching] },
             new WebhookOptions { Url = "http://127.0.0.1:9/other", Secret = "other", Events = ["some.other.event"] },
         ],
         MaxFindingsPerEvent = 3,
@@ -81,17 +83,32 @@ public sealed class WebhookTests : IAsyncLifetime
 
     private CheckNotifier Notifier(IOptions<NotificationOptions> options) => new(
         _database.Factory,
-        new HangfireNotificationPublisher(new BackgroundJobClient(_storage), options, NullLogger<HangfireNotificationPublisher>.Instance),
+        new HangfireNotificationPublisher(new BackgroundJobClient(_storage), _clock, NullLogger<HangfireNotificationPublisher>.Instance),
         new HangfireNotificationLedger(_storage), options, _clock, NullLogger<CheckNotifier>.Instance);
+
+    private WebhookDelivery Delivery(HttpClient http, IOptions<NotificationOptions> options) =>
+        new(http, options, _database.Factory, new WebhookSecrets(new EphemeralDataProtectionProvider()), _clock, NullLogger<WebhookDelivery>.Instance);
 
     private Task<CheckRun> RunCheckAsync() =>
         new CheckRunner(_database.Factory, Microsoft.Extensions.Options.Options.Create(new CheckOptions()), _clock, NullLogger<CheckRunner>.Instance)
             .RunAsync(CheckTrigger.Manual, CancellationToken.None);
 
-    /// <summary>The deliveries queued in Hangfire, as the job would run them (the arguments come back from storage).</summary>
+    /// <summary>
+    /// The deliveries queued in Hangfire, as the job would run them (the arguments come back from storage): each queued
+    /// dispatch job is run first (once), as the server would, then the deliveries it queued are returned.
+    /// </summary>
     private List<Func<WebhookDelivery, Task>> QueuedDeliveries()
     {
-        var jobs = _storage.GetMonitoringApi().EnqueuedJobs("default", 0, 100);
+        var options = Options();
+        foreach (var dispatch in _storage.GetMonitoringApi().EnqueuedJobs("default", 0, 100)
+            .Where(j => j.Value.Job.Method.Name == nameof(NotificationDispatch.DispatchAsync) && _dispatched.Add(j.Key)).ToList())
+        {
+            var args = dispatch.Value.Job.Args;
+            new NotificationDispatch(_database.Factory, new BackgroundJobClient(_storage), options, new NotificationEmails(_database.Factory, new BackgroundJobClient(_storage), Microsoft.Extensions.Options.Options.Create(new SmtpOptions()), new NotificationRecipients(_database.Factory)), NullLogger<NotificationDispatch>.Instance)
+                .DispatchAsync((string)args[0], (string)args[1], (string)args[2], CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        var jobs = _storage.GetMonitoringApi().EnqueuedJobs("default", 0, 100).Where(j => j.Value.Job.Method.Name != nameof(NotificationDispatch.DispatchAsync));
         return jobs.Select(j =>
         {
             Assert.Equal(nameof(WebhookDelivery.DeliverAsync), j.Value.Job.Method.Name);
@@ -121,7 +138,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.NotNull(notification);
         var delivery = Assert.Single(QueuedDeliveries()); // only the webhook that wants the event
         using var http = new HttpClient();
-        await delivery(new WebhookDelivery(http, options, NullLogger<WebhookDelivery>.Instance));
+        await delivery(Delivery(http, options));
 
         var received = Assert.Single(_received);
         Assert.Equal(Hmac(Secret, received.Body), received.Signature);
@@ -148,7 +165,7 @@ public sealed class WebhookTests : IAsyncLifetime
         _status = 500;
         var body = NotificationEvent.Create("finding.critical.opened", _clock.UtcNow, new { total = 1 }).ToJson();
         using var http = new HttpClient();
-        var delivery = new WebhookDelivery(http, options, NullLogger<WebhookDelivery>.Instance);
+        var delivery = Delivery(http, options);
 
         var error = await Assert.ThrowsAsync<WebhookDeliveryException>(() => delivery.DeliverAsync(_url, "finding.critical.opened", "e1", body, CancellationToken.None));
         Assert.Contains("500", error.Message);
@@ -193,7 +210,7 @@ public sealed class WebhookTests : IAsyncLifetime
         using var http = new HttpClient();
         foreach (var delivery in QueuedDeliveries())
         {
-            await delivery(new WebhookDelivery(http, options, NullLogger<WebhookDelivery>.Instance));
+            await delivery(Delivery(http, options));
         }
 
         Assert.All(_received, r => Assert.Equal(Hmac(Secret, r.Body), r.Signature));

@@ -24,6 +24,12 @@ public abstract class TransitionBulkTests(DatabaseProvider provider) : IAsyncLif
     {
         public List<NotificationEvent> Published { get; } = [];
 
+        public NotificationEvent? Publish(string eventType, object payload)
+        {
+            var notification = NotificationEvent.Create(eventType, DateTime.UtcNow, payload);
+            return Publish(notification) == 1 ? notification : null;
+        }
+
         public int Publish(NotificationEvent notification)
         {
             Published.Add(notification);
