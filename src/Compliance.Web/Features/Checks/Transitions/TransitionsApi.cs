@@ -22,6 +22,13 @@ public static class TransitionsApi
 
     public sealed record PlanChange(int Version, string? Reason = null);
 
+    /// <summary>One plan to complete: its id and, optionally, the day the move was made (today when omitted).</summary>
+    public sealed record Move(int PlanId, DateTime? MovedOn = null);
+
+    public sealed record Moves(IReadOnlyList<Move>? Plans);
+
+    public sealed record Completed(int Count);
+
     public static WebApplication MapTransitionsApi(this WebApplication app)
     {
         var read = app.MapGroup(ApiSetup.Prefix).WithTags("Transition plans").RequireAuthorization(Policies.Api).WithETags();
@@ -54,6 +61,14 @@ public static class TransitionsApi
         write.MapPost("/transition-plans/{id:int}/complete", async (int id, PlanChange body, TransitionService plans, IDbContextFactory<ComplianceDb> f, HttpContext http, CancellationToken ct) =>
             await AnswerAsync(await plans.CompleteAsync(id, body.Version, http.User, ct), f, created: false, ct))
             .WithName("CompleteTransitionPlan").WithSummary("The move is done: the old binding ends and the new one starts, in one transaction.");
+
+        write.MapPost("/transition-plans/complete", async (Moves body, TransitionService plans, HttpContext http, CancellationToken ct) =>
+        {
+            var moves = (body.Plans ?? []).Select((m, i) => new PlanMove($"plans[{i}]", m.PlanId, m.MovedOn)).ToList();
+            var outcome = await plans.CompleteManyAsync(moves, http.User, ct);
+            return outcome.Succeeded ? Results.Ok(new Completed(outcome.Value)) : ApiSetup.Problem(outcome);
+        }).WithName("CompleteTransitionPlans")
+            .WithSummary("Complete many plans at once, all or none (one transaction); each problem names its plans[i] and field.");
 
         return app;
     }

@@ -87,4 +87,34 @@ public sealed class TransitionsApiTests(ApiAppFactory app) : IClassFixture<ApiAp
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Any());
     }
+
+    [Fact]
+    public async Task Many_plans_complete_at_once_or_none_does_when_one_is_wrong()
+    {
+        using var officer = app.As("officer-1", Roles.ComplianceOfficer);
+        var ids = new List<int>();
+        for (var i = 0; i < 2; i++)
+        {
+            var (binding, restriction, target) = await RestrictedBindingAsync();
+            var created = await officer.PostAsJsonAsync("/api/v1/transition-plans",
+                new { bindingId = binding, restrictionId = restriction, targetModelId = target, owner = "Platform team", targetDate = DateTime.UtcNow.Date.AddDays(7) });
+            ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32());
+        }
+
+        var refused = await officer.PostAsJsonAsync("/api/v1/transition-plans/complete", new { plans = new object[] { new { planId = ids[0] }, new { planId = 987654 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("plans[1]", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Planned", (await officer.GetFromJsonAsync<JsonElement>($"/api/v1/transition-plans/{ids[0]}")).GetProperty("status").GetString());
+
+        using var auditor = app.As("auditor-1", Roles.Auditor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsJsonAsync("/api/v1/transition-plans/complete", new { plans = ids.Select(id => new { planId = id }) })).StatusCode);
+
+        var done = await officer.PostAsJsonAsync("/api/v1/transition-plans/complete", new { plans = ids.Select(id => new { planId = id }) });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal(2, (await done.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("count").GetInt32());
+        foreach (var id in ids)
+        {
+            Assert.Equal("Done", (await officer.GetFromJsonAsync<JsonElement>($"/api/v1/transition-plans/{id}")).GetProperty("status").GetString());
+        }
+    }
 }
