@@ -19,7 +19,9 @@ internal static class EvidenceReadme
         - `transition-plans.csv` — every plan to move a restricted binding: target model, owner, target date, status.
         - `poam.csv` — Plan of Action and Milestones: each open or waived finding (warnings aside) as a weakness, with the
           control it affects, its remediation (transition plan or waiver), owner, milestone and scheduled completion.
-        - `audit-trail.jsonl` — the audit events of the period, one JSON object per line, oldest first.
+        - `audit-trail.jsonl` — the audit events of the period, one JSON object per line, oldest first. It holds every
+          event of the period, other customers' included, even in a customer's package: the chain can only be checked over
+          consecutive events, so a slice filtered to one customer could not be verified.
         - `chain-proof.json` — the slice's first and last event ids and hashes, the hash the first event chains to, and the
           anchors (chain heads recorded outside the database) that fall in the period.
         - `controls.md` — how each rule and feature maps to NIST SP 800-53 and the NIST AI RMF.
