@@ -56,7 +56,7 @@ public sealed class SsrfTests : IAsyncLifetime
         await using var scope = app.Services.CreateAsyncScope();
         var delivery = scope.ServiceProvider.GetRequiredService<WebhookDelivery>();
 
-        var error = await Assert.ThrowsAnyAsync<HttpRequestException>(() =>
+        var error = await Assert.ThrowsAnyAsync<WebhookDeliveryException>(() =>
             delivery.DeliverAsync(_server.BaseUrl + "/hook", "finding.critical.opened", "e1", "{}", CancellationToken.None));
 
         Assert.True(OutboundGuard.IsRefusal(error), error.ToString());

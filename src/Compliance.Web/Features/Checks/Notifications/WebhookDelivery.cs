@@ -36,8 +36,8 @@ public sealed class WebhookDelivery(
             return;
         }
 
-        var (status, reason, _) = await PostAsync(url, webhook.Secret, legacySignature: true, type, eventId, body, ct);
-        ThrowUnlessSuccess(url, type, eventId, status, reason);
+        var (status, reason, _, error) = await PostAsync(url, webhook.Secret, legacySignature: true, type, eventId, body, ct);
+        ThrowUnlessSuccess(url, type, eventId, status, reason, error);
     }
 
     /// <summary>A webhook managed in the UI, by id: skipped when deleted or disabled since; each attempt is recorded.</summary>
@@ -63,7 +63,7 @@ public sealed class WebhookDelivery(
         }
 
         var at = clock.GetUtcNow().UtcDateTime;
-        var (status, reason, ms) = await PostAsync(webhook.Url, secrets.Unprotect(webhook.ProtectedSecret), legacySignature: false, type, eventId, body, ct);
+        var (status, reason, ms, _) = await PostAsync(webhook.Url, secrets.Unprotect(webhook.ProtectedSecret), legacySignature: false, type, eventId, body, ct);
         var record = new WebhookDeliveryRecord
         {
             WebhookId = webhookId, EventId = eventId, EventType = type, At = at, StatusCode = status, DurationMs = ms,
@@ -74,7 +74,7 @@ public sealed class WebhookDelivery(
         return record;
     }
 
-    private async Task<(int? Status, string? Reason, int Ms)> PostAsync(string url, string secret, bool legacySignature, string type, string eventId, string body, CancellationToken ct)
+    private async Task<(int? Status, string? Reason, int Ms, Exception? Error)> PostAsync(string url, string secret, bool legacySignature, string type, string eventId, string body, CancellationToken ct)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
@@ -93,25 +93,26 @@ public sealed class WebhookDelivery(
             using var response = await http.SendAsync(request, ct);
             // A redirect is an answer like any other non-2xx: it is never followed (the target could be internal).
             log.LogInformation("Event {Type} {Id} posted to {Url}: {Status}", type, eventId, WebhookOptions.ForLog(url), (int)response.StatusCode);
-            return ((int)response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}", (int)watch.ElapsedMilliseconds);
+            return ((int)response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}", (int)watch.ElapsedMilliseconds, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             log.LogWarning("Event {Type} {Id} could not reach {Url}: {Error}", type, eventId, WebhookOptions.ForLog(url), ex.Message);
-            return (null, ex.Message, (int)watch.ElapsedMilliseconds);
+            return (null, ex.Message, (int)watch.ElapsedMilliseconds, ex);
         }
     }
 
-    private static void ThrowUnlessSuccess(string target, string type, string eventId, int? status, string? reason)
+    private static void ThrowUnlessSuccess(string target, string type, string eventId, int? status, string? reason, Exception? error = null)
     {
         if (status is not (>= 200 and < 300))
         {
             var where = target.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? WebhookOptions.ForLog(target) : target;
-            throw new WebhookDeliveryException($"Webhook {where} answered {reason ?? "nothing"} to event {type} {eventId}; Hangfire will retry.");
+            throw new WebhookDeliveryException($"Webhook {where} answered {reason ?? "nothing"} to event {type} {eventId}; Hangfire will retry.", error);
         }
     }
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }
 
-public sealed class WebhookDeliveryException(string message) : Exception(message);
+/// <summary>A delivery that got no 2xx; the network error (an outbound refusal among them) is its inner exception.</summary>
+public sealed class WebhookDeliveryException(string message, Exception? inner = null) : Exception(message, inner);
