@@ -28,21 +28,32 @@ public static class InventoryExport
             });
         }
 
-        group.MapGet("/inventory.cdx.json", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer) =>
-        {
-            await using var db = await f.CreateDbContextAsync(http.RequestAborted);
-            if (customer is { } id && !await db.Customers.AnyAsync(c => c.Id == id, http.RequestAborted))
-            {
-                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {id}.");
-            }
-
-            http.Response.SetNoStore();
-            http.Response.ContentType = "application/vnd.cyclonedx+json; version=1.6";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ai-bom{(customer is null ? "" : $"-customer-{customer}")}-{DateTime.UtcNow:yyyyMMdd}.cdx.json\"";
-            await CycloneDx.CycloneDxExport.WriteAsync(db, http.Response.Body, customer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
-            return Results.Empty;
-        });
+        group.MapGet("/inventory.cdx.json", (IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer) =>
+            WriteCycloneDxAsync(f, clock, http, customer, asDownload: true));
         return app;
+    }
+
+    /// <summary>
+    /// The inventory (or one customer's) as a CycloneDX 1.6 AI-BOM, streamed: the page's download and the API's
+    /// <c>GET /api/v1/inventory.cdx.json</c>. An unknown customer is a 404 problem.
+    /// </summary>
+    public static async Task<IResult> WriteCycloneDxAsync(IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer, bool asDownload)
+    {
+        await using var db = await f.CreateDbContextAsync(http.RequestAborted);
+        if (customer is { } id && !await db.Customers.AnyAsync(c => c.Id == id, http.RequestAborted))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {id}.");
+        }
+
+        http.Response.ContentType = "application/vnd.cyclonedx+json; version=1.6";
+        if (asDownload)
+        {
+            http.Response.SetNoStore();
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ai-bom{(customer is null ? "" : $"-customer-{customer}")}-{DateTime.UtcNow:yyyyMMdd}.cdx.json\"";
+        }
+
+        await CycloneDx.CycloneDxExport.WriteAsync(db, http.Response.Body, customer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
+        return Results.Empty;
     }
 
     // Whole days as dates; instants (a binding moved at 14:05) keep their time so an export imports back exactly.

@@ -37,18 +37,9 @@ public static class InventoryTransferApi
         }).Produces(StatusCodes.Status200OK, contentType: "text/csv").WithName("ExportCsv")
             .WithSummary("Models, workloads or active bindings as CSV in the import format (export → edit → import round-trips).");
 
-        read.MapGet("/inventory.cdx.json", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer) =>
-        {
-            await using var db = await f.CreateDbContextAsync(http.RequestAborted);
-            if (customer is { } id && !await db.Customers.AnyAsync(c => c.Id == id, http.RequestAborted))
-            {
-                return ApiPages.NotFound($"There is no customer {id}.");
-            }
-
-            http.Response.ContentType = "application/vnd.cyclonedx+json; version=1.6";
-            await CycloneDxExport.WriteAsync(db, http.Response.Body, customer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
-            return Results.Empty;
-        }).Produces(StatusCodes.Status200OK, contentType: "application/vnd.cyclonedx+json").WithName("ExportCycloneDx")
+        read.MapGet("/inventory.cdx.json", (IDbContextFactory<ComplianceDb> f, TimeProvider clock, HttpContext http, int? customer) =>
+            InventoryExport.WriteCycloneDxAsync(f, clock, http, customer, asDownload: false))
+            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.cyclonedx+json").WithName("ExportCycloneDx")
             .WithSummary("The inventory (or one customer's, ?customer=) as a CycloneDX 1.6 AI-BOM.");
 
         import.MapPost("/{kind}.csv", async (string kind, CsvImporter importer, HttpContext http) =>

@@ -14,8 +14,6 @@ public sealed record ApiAttestation(
     string Standing, string StandingDetail, DateTime? StaleSince, string? StaleReason, int? SupersededById, string PdfSha256,
     bool IsDevelopmentCopy, string Snapshot, string Pdf, string Verify);
 
-public sealed record ApiPage<T>(IReadOnlyList<T> Items, int? Next);
-
 /// <summary>
 /// <c>/api/v1/attestations</c> (list, snapshot, PDF, diff) and <c>/api/v1/posture</c>: the customer's own data for a
 /// customer's token or machine client, any customer's for staff. An id of another organisation answers 404, like one that
@@ -68,7 +66,7 @@ public static class CustomerApi
                 $"{ApiSetup.Prefix}/attestations/{r.Id}", $"{ApiSetup.Prefix}/attestations/{r.Id}/pdf", service.VerifyUrl(r.VerificationCode)))
             .ToList();
         http.Response.SetNoStore();
-        return Results.Ok(new ApiPage<ApiAttestation>(page, rows.Count > take ? page[^1].Id : null));
+        return Results.Ok(new Page<ApiAttestation>(page, rows.Count > take ? page[^1].Id : null));
     }
 
     private static async Task<IResult> FileAsync(int id, string format, HttpContext http, AttestationService service, CustomerScopes scopes, CancellationToken ct)
