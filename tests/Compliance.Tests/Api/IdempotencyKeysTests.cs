@@ -26,6 +26,12 @@ public sealed class IdempotencyKeysTests(ApiAppFactory app) : IClassFixture<ApiA
         return await db.Bindings.CountAsync();
     }
 
+    private async Task<int> BindingEventCountAsync()
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<ComplianceDb>>().CreateDbContextAsync();
+        return await db.AuditEvents.CountAsync(e => e.Entity == nameof(Compliance.Domain.Binding));
+    }
+
     private static HttpRequestMessage Post(object body, string key) => new(HttpMethod.Post, "/api/v1/bindings")
     {
         Content = JsonContent.Create(body),
@@ -39,6 +45,7 @@ public sealed class IdempotencyKeysTests(ApiAppFactory app) : IClassFixture<ApiA
         using var client = app.As("pipeline-1", Roles.Pipeline);
         var body = new { modelId = model, workloadId = workload, usage = "Agent", purpose = "release 9" };
         var before = await BindingCountAsync();
+        var eventsBefore = await BindingEventCountAsync();
 
         var first = await client.SendAsync(Post(body, "release-9-agent"));
         var retry = await client.SendAsync(Post(body, "release-9-agent"));
@@ -49,6 +56,7 @@ public sealed class IdempotencyKeysTests(ApiAppFactory app) : IClassFixture<ApiA
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
         Assert.Equal(before + 1, await BindingCountAsync());
+        Assert.Equal(eventsBefore + 1, await BindingEventCountAsync()); // the replay is not a second change on the trail
     }
 
     [Fact]
