@@ -2,9 +2,9 @@ using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Approvals;
-using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Benchmarks;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Compliance.Domain;
 using Compliance.Web.Data.DemoData;
-using Compliance.Web.Features.Checks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Benchmarks;
 
@@ -110,7 +110,7 @@ public static class CheckBenchmark
         {
             // In table order, as the check reads it (the planner would otherwise pick the (To, From) index and hop around the table).
             cmd.CommandText = "SELECT Id, ModelId, WorkloadId, Usage FROM Bindings NOT INDEXED WHERE \"To\" IS NULL OR \"To\" > $now";
-            cmd.Parameters.AddWithValue("$now", Compliance.Web.Features.Checks.SqliteCheckStore.Text(DateTime.UtcNow));
+            cmd.Parameters.AddWithValue("$now", Compliance.Web.Features.Checks.Run.SqliteCheckStore.Text(DateTime.UtcNow));
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {

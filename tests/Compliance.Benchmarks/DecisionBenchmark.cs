@@ -3,6 +3,7 @@ using Compliance.Web.Features.Checks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Compliance.Web.Data.DemoData;
 using Compliance.Web.Features.Inventory;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 

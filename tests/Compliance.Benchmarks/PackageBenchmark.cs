@@ -2,11 +2,11 @@ using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Audit;
-using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Evidence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Benchmarks;
 

@@ -1,9 +1,9 @@
 using Compliance.Domain;
-using Compliance.Web.Features.Checks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Benchmarks;
 

@@ -1,7 +1,6 @@
 using Compliance.Data;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Inventory.Import;
 using Hangfire;
@@ -10,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Components.Tests;
 
@@ -40,8 +40,8 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddSingleton<ReferenceDataCache>();
         Context.Services.AddSingleton<CheckScheduler>();
         Context.Services.AddSingleton<Compliance.Web.Features.Dashboard.PostureCache>();
-        Context.Services.AddSingleton<Compliance.Web.Features.Checks.WaiverService>();
-        Context.Services.AddSingleton<Compliance.Web.Features.Checks.Transitions.TransitionService>();
+        Context.Services.AddSingleton<Compliance.Web.Features.Findings.WaiverService>();
+        Context.Services.AddSingleton<Compliance.Web.Features.Transitions.TransitionService>();
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("officer");
         auth.SetRoles(Roles.ComplianceOfficer);  // SetRoles resets the claims: set them after

@@ -1,11 +1,10 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Compliance.Domain;
-using Compliance.Web.Features.Checks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.EndToEnd.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Api;
 
@@ -30,7 +31,7 @@ public static class ApiSetup
     }
 
     /// <summary>The outcome's errors as RFC 9457 validation problem details, keyed by field.</summary>
-    public static IResult Problem<T>(Features.Inventory.Outcome<T> outcome) =>
+    public static IResult Problem<T>(Outcome<T> outcome) =>
         outcome.Forbidden
             ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: outcome.Errors[0].Message)
             : outcome.NotFound

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Compliance.Web.Auth.Embedded;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;

@@ -25,7 +25,7 @@ public sealed class PeopleDirectory(IDbContextFactory<ComplianceDb> factory, ILo
 
         var subject = user.ActorName();
         var name = Truncate(user.DisplayName(), 200);
-        // Address and roles as the provider sends them: who notifications go to (Features/Checks/Notifications).
+        // Address and roles as the provider sends them: who notifications go to (Features/Notifications).
         var email = user.FindFirst("email")?.Value is { Length: > 0 and <= 320 } address ? address : null;
         var roleClaim = (user.Identity as ClaimsIdentity)?.RoleClaimType ?? ClaimTypes.Role;
         var roles = Truncate(string.Join(",", user.FindAll(roleClaim).Select(c => c.Value).Distinct().Order(StringComparer.Ordinal)), 400);

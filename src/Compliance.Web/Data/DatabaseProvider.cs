@@ -1,4 +1,3 @@
-using Compliance.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Data;

@@ -1,4 +1,3 @@
-using Compliance.Web.Auth;
 using Compliance.Web.Components.Layout;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;

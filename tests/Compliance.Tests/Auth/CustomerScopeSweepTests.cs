@@ -5,7 +5,6 @@ using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Features.Attestations;
 using Compliance.Tests.Infrastructure;
@@ -9,6 +8,8 @@ using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Shared;
 
 namespace Compliance.Tests.Auth;
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using Compliance.Data.Audit;
 using Compliance.Web.Features.Checks;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Data;
 
@@ -18,7 +19,7 @@ public sealed class SqlServerTextTests
     private static readonly Type[] SendingTypes =
     [
         typeof(CheckStore), typeof(SqlServerCheckStore), typeof(FindingChangeLog), typeof(DecisionService), typeof(AuditTrail),
-        typeof(CheckRunLock), typeof(CheckStore).Assembly.GetType("Compliance.Web.Features.Checks.ModelRecheck", throwOnError: true)!,
+        typeof(CheckRunLock), typeof(CheckStore).Assembly.GetType("Compliance.Web.Features.Checks.Run.ModelRecheck", throwOnError: true)!,
     ];
 
     public static TheoryData<string, string> CommandTexts()

@@ -1,8 +1,8 @@
 using Compliance.Domain;
-using Compliance.Web.Features.Checks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Infrastructure;
 

@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data.DemoData;
-using Compliance.Web.Features.Checks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Jobs;
 

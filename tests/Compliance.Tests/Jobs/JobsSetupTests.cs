@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Jobs;
 
@@ -95,7 +96,7 @@ public sealed class JobsSetupTests : IDisposable
             string[] expected =
             [
                 CheckJob.RecurringId, "attestations-monthly", "approval-expiry",
-                Compliance.Web.Features.Checks.Notifications.CheckNotifier.DeadlineJobId, Compliance.Web.Features.Audit.AuditVerifier.RecurringId,
+                Compliance.Web.Features.Notifications.CheckNotifier.DeadlineJobId, Compliance.Web.Features.Audit.AuditVerifier.RecurringId,
             ];
             Assert.All(expected, id => Assert.Contains(id, ids));
         }

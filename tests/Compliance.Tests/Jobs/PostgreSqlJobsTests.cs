@@ -3,11 +3,11 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data;
-using Compliance.Web.Features.Checks;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Jobs;
 

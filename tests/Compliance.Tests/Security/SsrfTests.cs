@@ -1,7 +1,7 @@
 using System.Net;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Features.Approvals;
-using Compliance.Web.Features.Checks.Notifications;
+using Compliance.Web.Features.Notifications;
 using Compliance.Web.Jobs.Outbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

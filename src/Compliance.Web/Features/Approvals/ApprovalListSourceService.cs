@@ -4,8 +4,8 @@ using Cronos;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Approvals;
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Compliance.Data;
 using Compliance.Domain;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
+using Compliance.Web.Features.Notifications;
 
 namespace Compliance.Web.Features.Approvals;
 
@@ -28,7 +30,7 @@ public sealed record SyncDiff(List<SyncDiffEntry> Added, List<SyncDiffEntry> Cha
 /// that a second administrator accepts (<see cref="ApplyRevisionAsync"/>).
 /// </summary>
 public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory, IHttpClientFactory httpClients, IApprovalsChanged changed, TimeProvider clock, ILogger<ApprovalListSyncJob> log,
-    Checks.Notifications.INotificationPublisher? notifications = null)
+    INotificationPublisher? notifications = null)
 {
     /// <summary>The named HttpClient that fetches lists (timeout and retries configured in <see cref="ApprovalsSetup"/>).</summary>
     public const string HttpClientName = "approval-lists";
@@ -108,8 +110,8 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
     /// <summary>Publishes <c>approval-list.sync.changed</c> or <c>.failed</c> for a sync that changed something or failed.</summary>
     private ApprovalListSync Announce(ApprovalListSource source, ApprovalListSync sync)
     {
-        var type = sync.Status == SyncStatus.Failed ? Checks.Notifications.NotificationEvents.ApprovalListSyncFailed
-            : sync.Added + sync.Changed + sync.Removed > 0 || sync.RevisionId is not null ? Checks.Notifications.NotificationEvents.ApprovalListSyncChanged
+        var type = sync.Status == SyncStatus.Failed ? NotificationEvents.ApprovalListSyncFailed
+            : sync.Added + sync.Changed + sync.Removed > 0 || sync.RevisionId is not null ? NotificationEvents.ApprovalListSyncChanged
             : null;
         if (type is not null)
         {
@@ -200,7 +202,7 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
     /// decider as the approver of what it puts in force. Internal: no role or four-eyes check of its own, so only
     /// <see cref="ApprovalListSourceService.DecideRevisionAsync"/> (which makes them) and tests reach it.
     /// </summary>
-    internal async Task<Inventory.Outcome<ApprovalListSync>> ApplyRevisionAsync(ApprovalListRevision revision, string decider, string? reason, CancellationToken ct)
+    internal async Task<Outcome<ApprovalListSync>> ApplyRevisionAsync(ApprovalListRevision revision, string decider, string? reason, CancellationToken ct)
     {
         var started = clock.GetUtcNow().UtcDateTime;
         ApprovalListSource source;
@@ -211,17 +213,17 @@ public sealed class ApprovalListSyncJob(IDbContextFactory<ComplianceDb> factory,
 
         try
         {
-            return Inventory.Outcome<ApprovalListSync>.Ok(
+            return Outcome<ApprovalListSync>.Ok(
                 await ApplyAsync(source, revision.Format, revision.Content, revision.ContentSha256, source.ETag, started, new Acceptance(revision.Id, decider, reason), ct));
         }
         catch (Exception e) when (e is SyncFailedException or Inventory.Import.ImportException)
         {
             // Models or customers the list names may have changed since it was fetched: nothing was applied.
-            return Inventory.Outcome<ApprovalListSync>.Invalid(new Inventory.FieldError("revision", e.Message));
+            return Outcome<ApprovalListSync>.Invalid(new FieldError("revision", e.Message));
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Inventory.Outcome<ApprovalListSync>.Invalid(new Inventory.FieldError("version",
+            return Outcome<ApprovalListSync>.Invalid(new FieldError("version",
                 "A sync or another decision was saved at the same time; nothing was applied. Reload and decide again."));
         }
     }

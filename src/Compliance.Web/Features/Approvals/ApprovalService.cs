@@ -2,8 +2,9 @@ using System.Security.Claims;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
+using Compliance.Web.Features.Notifications;
 
 namespace Compliance.Web.Features.Approvals;
 
@@ -33,7 +34,7 @@ public enum Decision
 /// optimistic concurrency (two administrators deciding at once: one wins, the other is told who).
 /// </summary>
 public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock,
-    Checks.Notifications.INotificationPublisher? notifications = null)
+    INotificationPublisher? notifications = null)
 {
     /// <summary>The actor the expiry job's changes are attributed to.</summary>
     public const string ExpiryActor = "system:approval-expiry";
@@ -157,7 +158,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
         };
         db.As(approval.RequestedBy, approval.Justification).Approvals.Add(approval);
         await db.SaveChangesAsync(ct);
-        notifications?.Publish(Checks.Notifications.NotificationEvents.ApprovalRequested, new
+        notifications?.Publish(NotificationEvents.ApprovalRequested, new
         {
             approvalId = approval.Id, approval.ModelId, approval.MaxImpactLevel, requestedBy = approval.RequestedBy, approval.Justification,
             link = $"/approvals/{approval.Id}",
@@ -233,7 +234,7 @@ public sealed class ApprovalService(IDbContextFactory<ComplianceDb> factory, IAp
         }
 
         changed.ApprovalsChanged(approval.ModelId);
-        notifications?.Publish(Checks.Notifications.NotificationEvents.ApprovalDecided, new
+        notifications?.Publish(NotificationEvents.ApprovalDecided, new
         {
             approvalId = approval.Id, approval.ModelId, status = approval.Status, requestedBy = approval.RequestedBy, decidedBy = decider,
             reason = approval.DecisionReason, link = $"/approvals/{approval.Id}",

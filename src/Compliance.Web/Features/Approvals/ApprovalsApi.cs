@@ -2,8 +2,8 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Api;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Approvals;
 

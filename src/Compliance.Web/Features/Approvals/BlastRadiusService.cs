@@ -4,9 +4,10 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Checks;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Approvals;
 

@@ -1,6 +1,6 @@
 using Compliance.Data;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Approvals;
 

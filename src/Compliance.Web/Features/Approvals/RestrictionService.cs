@@ -2,8 +2,9 @@ using System.Security.Claims;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
+using Compliance.Web.Features.Notifications;
 
 namespace Compliance.Web.Features.Approvals;
 
@@ -22,7 +23,7 @@ public sealed record RestrictionInput(
 
 /// <summary>Creates and lifts restrictions (administrators only); each change carries its reason into the audit trail.</summary>
 public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, IApprovalsChanged changed, TimeProvider clock,
-    Checks.Notifications.INotificationPublisher? notifications = null)
+    INotificationPublisher? notifications = null)
 {
     public async Task<Outcome<Restriction>> CreateAsync(ClaimsPrincipal by, RestrictionInput input, CancellationToken ct = default)
     {
@@ -113,7 +114,7 @@ public sealed class RestrictionService(IDbContextFactory<ComplianceDb> factory, 
         db.As(actor, restriction.Reason).Restrictions.Add(restriction);
         await db.SaveChangesAsync(ct);
         changed.RestrictionsChanged();
-        notifications?.Publish(Checks.Notifications.NotificationEvents.RestrictionCreated, new
+        notifications?.Publish(NotificationEvents.RestrictionCreated, new
         {
             restrictionId = restriction.Id, restriction.ModelId, restriction.Provider, sectors = restriction.Sectors.ToString(), restriction.CustomerIds,
             restriction.MinImpactLevel, restriction.EffectiveFrom, restriction.TransitionDeadline, restriction.Reason, createdBy = actor,

@@ -1,8 +1,8 @@
 using Compliance.Data;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 using QRCoder;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Attestations;
 

@@ -1,5 +1,5 @@
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Attestations;
 
@@ -23,7 +23,7 @@ public static class AttestationEndpoints
     }
 
     /// <summary>A diff as JSON, or Problem Details naming the field (<c>b</c> of another customer) or 404.</summary>
-    public static IResult DiffResult(Inventory.Outcome<AttestationDiff> outcome) =>
+    public static IResult DiffResult(Outcome<AttestationDiff> outcome) =>
         outcome.Succeeded ? Results.Json(outcome.Value, AttestationSnapshot.JsonOptions) : Api.ApiSetup.Problem(outcome);
 
     private static async Task<IResult> DownloadAsync(

@@ -5,7 +5,8 @@ using PdfSharp.Pdf;
 using PdfSharp.UniversalAccessibility;
 using QRCoder;
 
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
+using Compliance.Web.Features.Checks;
 
 namespace Compliance.Web.Features.Attestations;
 

@@ -4,10 +4,11 @@ using System.Security.Cryptography;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Shared;
+using Compliance.Web.Features.Notifications;
 
 namespace Compliance.Web.Features.Attestations;
 
@@ -58,7 +59,7 @@ public sealed class AttestationService(
     TimeProvider clock,
     ILogger<AttestationService> log,
     Audit.AuditAnchorLog? anchors = null,
-    Checks.Notifications.INotificationPublisher? notifications = null)
+    INotificationPublisher? notifications = null)
 {
     public const string SignatoryMissing =
         "Attestations:Signatory is not set: the monthly attestation is issued in the name of the responsible compliance officer "
@@ -169,7 +170,7 @@ public sealed class AttestationService(
 
         log.LogInformation("Attestation {Code} issued for customer {CustomerId} by {Issuer}: {Result}, {Bindings} bindings, {Bytes} bytes",
             code, customerId, issuer, snapshot.Result, snapshot.CountBindings(), pdf.Length);
-        notifications?.Publish(Checks.Notifications.NotificationEvents.AttestationIssued, new
+        notifications?.Publish(NotificationEvents.AttestationIssued, new
         {
             attestationId = attestation.Id, customerId, verificationCode = code, issuedBy = issuer, asOf, result = snapshot.Result.ToString(),
             link = $"/verify/{code}",

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Compliance.Domain;
+using Compliance.Web.Features.Checks;
 
 namespace Compliance.Web.Features.Attestations;
 

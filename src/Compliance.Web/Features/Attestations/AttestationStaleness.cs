@@ -1,6 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
-using Compliance.Web.Features.Checks.Notifications;
+using Compliance.Web.Features.Notifications;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,7 +2,6 @@ using Hangfire;
 using Compliance.Web.Jobs;
 using Compliance.Data;
 using Compliance.Web.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

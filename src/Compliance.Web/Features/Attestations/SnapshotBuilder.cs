@@ -3,6 +3,7 @@ using Compliance.Domain;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Web.Features.Attestations;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Hangfire;
 using Compliance.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Web.Features.Checks;
 
@@ -17,7 +18,6 @@ public static class ChecksSetup
         {
             jobs.AddOrUpdate<CheckJob>(CheckJob.RecurringId, j => j.RunScheduledAsync(CancellationToken.None),
                 services.GetRequiredService<IOptions<CheckOptions>>().Value.Schedule, RecurringJobs.Utc);
-            jobs.AddOrUpdate<Transitions.OverduePlans>(Transitions.OverduePlans.JobId, o => o.NotifyAsync(CancellationToken.None), Cron.Daily(6), RecurringJobs.Utc);
             // A first check right after start, so findings exist within seconds of a fresh install.
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => services.GetRequiredService<CheckScheduler>().RequestSoon());
         });
@@ -25,9 +25,6 @@ public static class ChecksSetup
         builder.Services.AddSingleton<ReferenceDataCache>();
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton<CheckScheduler>();
-        builder.Services.AddSingleton<WaiverService>();
-        builder.Services.AddSingleton<Transitions.TransitionService>();
-        builder.Services.AddSingleton<Transitions.OverduePlans>();
         builder.Services.AddHostedService<CheckOnInventoryChange>();
         // Registered before the job server (AddComplianceJobs), so it runs before this process starts any check.
         builder.Services.AddHostedService<InterruptedRuns>();

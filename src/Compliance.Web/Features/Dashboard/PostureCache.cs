@@ -1,7 +1,7 @@
 using Compliance.Data;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Web.Features.Dashboard;
 

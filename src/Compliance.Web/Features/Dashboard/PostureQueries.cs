@@ -119,8 +119,8 @@ public static class PostureQueries
             .Select(g => new { g.Key.RestrictionId, g.Key.Done, Count = g.Select(p => p.BindingId).Distinct().Count() })
             .ToListAsync(ct);
 
-        // Open plans past their target date (Features/Checks/Transitions/OverduePlans).
-        var overdue = await Compliance.Web.Features.Checks.Transitions.OverduePlans.Of(db, at).Where(p => ids.Contains(p.RestrictionId))
+        // Open plans past their target date (Features/Transitions/OverduePlans).
+        var overdue = await Compliance.Web.Features.Transitions.OverduePlans.Of(db, at).Where(p => ids.Contains(p.RestrictionId))
             .GroupBy(p => p.RestrictionId).Select(g => new { Id = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Id, x => x.Count, ct);
 

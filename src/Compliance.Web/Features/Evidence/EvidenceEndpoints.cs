@@ -1,6 +1,6 @@
 using System.Globalization;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Evidence;
 

@@ -8,9 +8,9 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Audit;
-using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Inventory.Import;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Evidence;
 

@@ -3,7 +3,7 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Inventory.Import;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Inventory;

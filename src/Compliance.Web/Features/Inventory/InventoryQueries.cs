@@ -1,6 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 

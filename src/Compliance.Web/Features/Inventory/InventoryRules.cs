@@ -3,6 +3,7 @@ using Compliance.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Inventory;
 

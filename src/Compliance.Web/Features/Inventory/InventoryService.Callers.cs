@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Inventory;
 

@@ -3,7 +3,7 @@ using Compliance.Domain;
 using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Portal;

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Portal;
 

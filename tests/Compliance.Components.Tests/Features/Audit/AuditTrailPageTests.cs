@@ -1,10 +1,10 @@
 using Compliance.Domain;
 using Compliance.Web.Features.Audit;
-using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Components.Tests.Features.Audit;
 

@@ -1,12 +1,12 @@
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Dashboard;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Components.Tests.Features.Dashboard;
 

@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 using Compliance.Data;
 using Compliance.Domain;
-using Compliance.Web.Features.Checks;
-using Compliance.Web.Features.Checks.Transitions;
+using Compliance.Web.Features.Transitions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.EndToEnd.Tests.Features.Checks;
 

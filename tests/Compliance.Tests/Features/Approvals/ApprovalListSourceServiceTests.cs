@@ -1,5 +1,4 @@
 using System.Text;
-using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Features.Approvals;

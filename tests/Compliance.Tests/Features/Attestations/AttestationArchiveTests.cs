@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Attestations;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Tokens;
 

@@ -4,7 +4,6 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using Compliance.Data;
-using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data;
 using Compliance.Web.Auth;

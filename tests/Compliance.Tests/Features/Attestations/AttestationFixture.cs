@@ -9,6 +9,7 @@ using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Attestations;
 
@@ -71,7 +72,7 @@ public class AttestationFixture : IAsyncLifetime
         var options = Microsoft.Extensions.Options.Options.Create(settings);
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = database.Folder };
         certificates = new AttestationCertificateSource(options, database.Options, environment);
-        return new AttestationService(factory, new SnapshotBuilder(factory, Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions())),
+        return new AttestationService(factory, new SnapshotBuilder(factory, Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.Run.CheckOptions())),
             new Compliance.Web.Auth.CustomerScopes(factory, new Compliance.Web.Auth.OidcSettings()), certificates, options, TimeProvider.System,
             NullLogger<AttestationService>.Instance);
     }

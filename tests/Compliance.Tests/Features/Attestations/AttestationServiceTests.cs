@@ -104,7 +104,7 @@ public abstract class AttestationServiceTests(AttestationFixture fixture)
     [Fact]
     public async Task Without_a_completed_check_run_every_binding_is_still_evaluated_at_the_as_of_time()
     {
-        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database), Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.CheckOptions()));
+        var builder = new SnapshotBuilder(new AttestationFixture.Factory(fixture.Database), Microsoft.Extensions.Options.Options.Create(new Compliance.Web.Features.Checks.Run.CheckOptions()));
         var asOf = new DateTime(DateTime.UtcNow.Year - 1, 3, 1, 12, 0, 0, DateTimeKind.Utc);
         var snapshot = await builder.BuildAsync(fixture.AcmeId, asOf, "officer", "We attest.", "ABCD-EFGH-JK23");
 

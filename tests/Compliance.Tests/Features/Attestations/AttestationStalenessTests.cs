@@ -2,9 +2,9 @@ using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;
-using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Attestations;
 

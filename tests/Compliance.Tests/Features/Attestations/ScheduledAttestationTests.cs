@@ -1,6 +1,5 @@
 using Compliance.Domain;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Attestations;
 
 namespace Compliance.Tests.Features.Attestations;
 

@@ -1,14 +1,13 @@
 using Compliance.Domain;
-using Compliance.Tests.Features.Attestations;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data;
 using Compliance.Web.Features.Attestations;
 using Compliance.Web.Features.Audit;
-using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Audit;
 
@@ -42,7 +41,7 @@ public abstract class AuditVerifierTests(DatabaseProvider provider) : IAsyncLife
         var options = Options.Create(new AttestationOptions { BaseUrl = "https://compliance.example.test", DataFolder = _database.Folder });
         var environment = new HostingEnvironment { EnvironmentName = "Development", ContentRootPath = _database.Folder };
         var certificates = new AttestationCertificateSource(options, _database.Options, environment);
-        return new AttestationService(_database.Factory, new SnapshotBuilder(_database.Factory, Options.Create(new Compliance.Web.Features.Checks.CheckOptions())),
+        return new AttestationService(_database.Factory, new SnapshotBuilder(_database.Factory, Options.Create(new Compliance.Web.Features.Checks.Run.CheckOptions())),
             new Compliance.Web.Auth.CustomerScopes(_database.Factory, new Compliance.Web.Auth.OidcSettings()), certificates, options, TimeProvider.System,
             NullLogger<AttestationService>.Instance, _anchors);
     }

@@ -2,10 +2,11 @@ using Compliance.Data.Audit;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data;
-using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Features.Findings;
 
 namespace Compliance.Tests.Features.Audit;
 

@@ -1,5 +1,6 @@
 using Compliance.Domain;
 using Compliance.Web.Features.Checks;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Checks;
 

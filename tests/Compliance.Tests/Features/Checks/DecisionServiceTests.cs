@@ -4,6 +4,7 @@ using Compliance.Web.Data;
 using Compliance.Web.Features.Checks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Checks;
 

@@ -1,11 +1,11 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
-using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Dashboard;
 

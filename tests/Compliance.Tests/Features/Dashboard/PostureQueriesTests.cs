@@ -1,10 +1,10 @@
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
-using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
 
 namespace Compliance.Tests.Features.Dashboard;
 

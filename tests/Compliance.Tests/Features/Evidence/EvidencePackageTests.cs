@@ -6,8 +6,7 @@ using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Audit;
-using Compliance.Web.Features.Checks;
-using Compliance.Web.Features.Checks.Transitions;
+using Compliance.Web.Features.Transitions;
 using Compliance.Web.Features.Evidence;
 using Compliance.Web.Features.Inventory;
 using Microsoft.AspNetCore.Hosting;
@@ -15,6 +14,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Features.Findings;
 
 namespace Compliance.Tests.Features.Evidence;
 

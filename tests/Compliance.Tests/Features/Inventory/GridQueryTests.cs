@@ -2,7 +2,7 @@ using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data;
 using Compliance.Web.Features.Inventory;
-using Compliance.Web.Features.Shared;
+using Compliance.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Attestations;

@@ -5,6 +5,7 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Features.Inventory.Import;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Inventory.CycloneDx;
 

@@ -3,6 +3,7 @@ using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Shared;
 
 namespace Compliance.Web.Features.Inventory.Import;
 

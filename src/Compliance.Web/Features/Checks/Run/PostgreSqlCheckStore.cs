@@ -1,0 +1,249 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Compliance.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Compliance.Web.Features.Checks.Run;
+
+/// <summary>
+/// PostgreSQL: bindings scanned on connections of their own (MVCC: readers never wait for the writer); findings
+/// that are new or changed are binary-COPYed into a session temp table and merged with one
+/// <c>INSERT … ON CONFLICT DO UPDATE</c>, all in one transaction on the DbContext's connection. Like the SQLite
+/// writer it first loads the active findings, so a finding that is already there unchanged costs nothing but the
+/// final LastSeen stamp; the ones this run did not see are resolved by key in one statement over arrays.
+/// </summary>
+public sealed class PostgreSqlCheckStore(ComplianceDb db) : ICheckStore
+{
+    public WorkloadTable LoadWorkloads(CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        return CheckStore.LoadWorkloads(connection, ct);
+    }
+
+    public (int Min, int Max) BindingIdRange()
+    {
+        using var connection = OpenReader();
+        return CheckStore.ReadRange(connection);
+    }
+
+    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        using var cmd = new NpgsqlCommand(
+            "SELECT \"Id\", \"ModelId\", \"WorkloadId\", \"Usage\" FROM \"Bindings\" WHERE \"Id\" >= @from AND \"Id\" <= @to AND (\"To\" IS NULL OR \"To\" > @now)",
+            connection) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue("from", fromId);
+        cmd.Parameters.AddWithValue("to", toId);
+        cmd.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, at);
+        using var r = cmd.ExecuteReader(System.Data.CommandBehavior.SequentialAccess);
+        return CheckStore.VisitBindings(r, visit, ct);
+    }
+
+    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
+
+    /// <summary>PostgreSQL's memory is the server's to manage, not this process's.</summary>
+    public IDisposable BoundMemory() => NoBound.Instance;
+
+    private sealed class NoBound : IDisposable
+    {
+        public static readonly NoBound Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private readonly string _connectionString = db.Database.GetConnectionString()
+        ?? throw new InvalidOperationException("The DbContext has no connection string.");
+
+    private NpgsqlConnection OpenReader()
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private sealed class Writer : IFindingWriter
+    {
+        private const string CreateTemp = """
+            CREATE TEMP TABLE "CheckFindings" (
+                "BindingId" int NOT NULL, "Rule" int NOT NULL, "Severity" int NOT NULL, "Detail" text NOT NULL,
+                "RestrictionId" int NULL, "ApprovalId" int NULL) ON COMMIT DROP
+            """;
+
+        private const string Copy =
+            "COPY \"CheckFindings\" (\"BindingId\", \"Rule\", \"Severity\", \"Detail\", \"RestrictionId\", \"ApprovalId\") FROM STDIN (FORMAT BINARY)";
+
+        /// <summary>Only rows that are new, changed or resolved reach the temp table; each is written and reported.</summary>
+        private const string Upsert = """
+            INSERT INTO "Findings" ("BindingId", "Rule", "Severity", "Status", "FirstSeen", "LastSeen", "ResolvedAt", "Detail", "RestrictionId", "ApprovalId", "LastCheckRunId")
+            SELECT "BindingId", "Rule", "Severity", 0, @now, @now, NULL, "Detail", "RestrictionId", "ApprovalId", @run FROM "CheckFindings"
+            ON CONFLICT ("BindingId", "Rule") DO UPDATE SET
+                "Severity" = excluded."Severity",
+                "LastSeen" = excluded."LastSeen",
+                "Detail" = excluded."Detail",
+                "RestrictionId" = excluded."RestrictionId",
+                "ApprovalId" = excluded."ApprovalId",
+                "LastCheckRunId" = excluded."LastCheckRunId",
+                "Status" = CASE WHEN "Findings"."Status" = 2 THEN 0 ELSE "Findings"."Status" END,
+                "ResolvedAt" = NULL
+            """;
+
+        private const string ResolveByKey = """
+            UPDATE "Findings" f SET "Status" = 2, "ResolvedAt" = @now
+            FROM unnest(@bindings, @rules) AS u("BindingId", "Rule")
+            WHERE f."BindingId" = u."BindingId" AND f."Rule" = u."Rule" AND f."Status" <> 2
+            """;
+
+        private const string StampSeen =
+            "UPDATE \"Findings\" SET \"LastSeen\" = @now, \"LastCheckRunId\" = @run WHERE \"Status\" <> 2";
+
+        private readonly ComplianceDb _db;
+        private readonly NpgsqlConnection _connection;
+        private readonly NpgsqlTransaction _tx;
+        private readonly Dictionary<long, Known> _active = [];
+        private readonly int _run;
+        private readonly DateTime _at;
+        private readonly FindingChangeLog _log = new();
+        private readonly int _activeBefore;
+        private NpgsqlBinaryImporter? _copy;
+        private bool _completed;
+
+        private static long Key(int bindingId, int rule) => ((long)bindingId << 8) | (uint)rule;
+
+        /// <summary>An active finding as it stands in the table, and whether this run has seen it.</summary>
+        private struct Known
+        {
+            public int Severity;
+            public int? RestrictionId;
+            public int? ApprovalId;
+            public string Detail; // compared exactly: a few MB for a hundred thousand active findings
+            public bool Seen;
+        }
+
+        public Writer(ComplianceDb db, int run, DateTime at)
+        {
+            _db = db;
+            _run = run;
+            _at = at;
+            db.Database.OpenConnection();
+            _connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            _tx = _connection.BeginTransaction();
+            using (var active = new NpgsqlCommand(
+                "SELECT \"BindingId\", \"Rule\", \"Severity\", \"RestrictionId\", \"ApprovalId\", \"Detail\" FROM \"Findings\" WHERE \"Status\" <> 2", _connection, _tx))
+            using (var r = active.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    _active[Key(r.GetInt32(0), r.GetInt32(1))] = new Known
+                    {
+                        Severity = r.GetInt32(2),
+                        RestrictionId = r.IsDBNull(3) ? null : r.GetInt32(3),
+                        ApprovalId = r.IsDBNull(4) ? null : r.GetInt32(4),
+                        Detail = r.GetString(5),
+                    };
+                }
+            }
+
+            _activeBefore = _active.Count;
+            CheckStore.Execute(_connection, _tx, CreateTemp);
+        }
+
+        public void Write(in FindingRow f)
+        {
+            var detail = CheckStore.Clip(f.Detail);
+            ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(_active, Key(f.BindingId, (int)f.Rule));
+            if (!Unsafe.IsNullRef(ref known))
+            {
+                known.Seen = true;
+                if (known.Severity == (int)f.Severity && known.RestrictionId == f.RestrictionId && known.ApprovalId == f.ApprovalId
+                    && known.Detail == detail)
+                {
+                    return; // unchanged: LastSeen is stamped for all at the end
+                }
+            }
+
+            // One COPY stream for the whole run: rows go to the server as they come, nothing is buffered here.
+            _copy ??= _connection.BeginBinaryImport(Copy);
+            _copy.StartRow();
+            _copy.Write(f.BindingId, NpgsqlDbType.Integer);
+            _copy.Write((int)f.Rule, NpgsqlDbType.Integer);
+            _copy.Write((int)f.Severity, NpgsqlDbType.Integer);
+            _copy.Write(detail, NpgsqlDbType.Text);
+            WriteNullable(_copy, f.RestrictionId);
+            WriteNullable(_copy, f.ApprovalId);
+            _log.Changed(f.BindingId, (int)f.Rule);
+        }
+
+        private static void WriteNullable(NpgsqlBinaryImporter copy, int? value)
+        {
+            if (value is { } v)
+            {
+                copy.Write(v, NpgsqlDbType.Integer);
+            }
+            else
+            {
+                copy.WriteNull();
+            }
+        }
+
+        public FindingTotals Complete(CancellationToken ct)
+        {
+            if (_copy is not null)
+            {
+                _copy.Complete();
+                _copy.Dispose();
+                _copy = null;
+                ct.ThrowIfCancellationRequested();
+                using var upsert = new NpgsqlCommand(Upsert, _connection, _tx) { CommandTimeout = 0 };
+                upsert.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
+                upsert.Parameters.AddWithValue("run", _run);
+                upsert.ExecuteNonQuery();
+            }
+
+            ct.ThrowIfCancellationRequested();
+            var resolved = 0;
+            var unseen = _active.Where(e => !e.Value.Seen).Select(e => e.Key).ToArray();
+            if (unseen.Length > 0)
+            {
+                using var resolve = new NpgsqlCommand(ResolveByKey, _connection, _tx) { CommandTimeout = 0 };
+                resolve.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
+                resolve.Parameters.AddWithValue("bindings", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => (int)(k >> 8)).ToArray());
+                resolve.Parameters.AddWithValue("rules", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => (int)(k & 0xFF)).ToArray());
+                resolved = resolve.ExecuteNonQuery();
+                foreach (var key in unseen)
+                {
+                    _log.Changed(key);
+                }
+            }
+
+            using (var stamp = new NpgsqlCommand(StampSeen, _connection, _tx) { CommandTimeout = 0 })
+            {
+                stamp.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
+                stamp.Parameters.AddWithValue("run", _run);
+                stamp.ExecuteNonQuery();
+            }
+
+            var totals = CheckStore.Finish(_connection, _tx, _at, _activeBefore, resolved, _log);
+            // The stamp above touched every active finding: the event says so once instead of listing them.
+            _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
+            _tx.Commit();
+            _completed = true;
+            return totals;
+        }
+
+        public void Dispose()
+        {
+            _copy?.Dispose();
+            if (!_completed)
+            {
+                _tx.Rollback();
+            }
+
+            _tx.Dispose();
+            _db.Database.CloseConnection();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Data;
+using Compliance.Data;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Checks.Run;
+
+/// <summary>
+/// SQL Server: bindings scanned on a second connection; findings bulk-copied into a session temp table in chunks,
+/// then merged into <c>Findings</c> in one statement, all in one transaction on the DbContext's connection.
+/// Compiled and reviewed here; SQL Server cannot run on the development machines.
+/// </summary>
+public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
+{
+    public WorkloadTable LoadWorkloads(CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        return CheckStore.LoadWorkloads(connection, ct);
+    }
+
+    public (int Min, int Max) BindingIdRange()
+    {
+        using var connection = OpenReader();
+        return CheckStore.ReadRange(connection);
+    }
+
+    private const string ScanBindings =
+        "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [Id] >= @from AND [Id] <= @to AND ([To] IS NULL OR [To] > @now)";
+
+    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = ScanBindings;
+        cmd.Parameters.Add("@from", SqlDbType.Int).Value = fromId;
+        cmd.Parameters.Add("@to", SqlDbType.Int).Value = toId;
+        cmd.Parameters.Add("@now", SqlDbType.DateTime2).Value = at;
+        cmd.CommandTimeout = 0;
+        using var r = cmd.ExecuteReader(CommandBehavior.SequentialAccess);
+        return CheckStore.VisitBindings(r, visit, ct);
+    }
+
+    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
+
+    /// <summary>SQL Server's memory is the server's to manage, not this process's.</summary>
+    public IDisposable BoundMemory() => NoBound.Instance;
+
+    private sealed class NoBound : IDisposable
+    {
+        public static readonly NoBound Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private readonly string _connectionString = db.Database.GetConnectionString()
+        ?? throw new InvalidOperationException("The DbContext has no connection string.");
+
+    private SqlConnection OpenReader()
+    {
+        var connection = new SqlConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private sealed class Writer : IFindingWriter
+    {
+        private const int ChunkSize = 20_000;
+
+        private const string CreateTemp = """
+            CREATE TABLE #CheckFindings (
+                [BindingId] int NOT NULL, [Rule] int NOT NULL, [Severity] int NOT NULL, [Detail] nvarchar(1000) NOT NULL,
+                [RestrictionId] int NULL, [ApprovalId] int NULL,
+                PRIMARY KEY ([BindingId], [Rule]))
+            """;
+
+        private const string Merge = """
+            MERGE [Findings] WITH (HOLDLOCK) AS t
+            USING #CheckFindings AS s ON t.[BindingId] = s.[BindingId] AND t.[Rule] = s.[Rule]
+            WHEN MATCHED THEN UPDATE SET
+                [Severity] = s.[Severity], [LastSeen] = @now, [Detail] = s.[Detail], [RestrictionId] = s.[RestrictionId],
+                [ApprovalId] = s.[ApprovalId], [LastCheckRunId] = @run,
+                [Status] = CASE WHEN t.[Status] = 2 THEN 0 ELSE t.[Status] END, [ResolvedAt] = NULL
+            WHEN NOT MATCHED BY TARGET THEN
+                INSERT ([BindingId], [Rule], [Severity], [Status], [FirstSeen], [LastSeen], [ResolvedAt], [Detail], [RestrictionId], [ApprovalId], [LastCheckRunId])
+                VALUES (s.[BindingId], s.[Rule], s.[Severity], 0, @now, @now, NULL, s.[Detail], s.[RestrictionId], s.[ApprovalId], @run)
+            OUTPUT inserted.[BindingId], inserted.[Rule],
+                CASE WHEN deleted.[BindingId] IS NULL OR deleted.[Status] = 2 OR deleted.[Severity] <> inserted.[Severity]
+                    OR deleted.[Detail] <> inserted.[Detail] OR ISNULL(deleted.[RestrictionId], -1) <> ISNULL(inserted.[RestrictionId], -1)
+                    OR ISNULL(deleted.[ApprovalId], -1) <> ISNULL(inserted.[ApprovalId], -1) THEN 1 ELSE 0 END;
+            """;
+
+        private readonly ComplianceDb _db;
+        private readonly SqlConnection _connection;
+        private readonly SqlTransaction _tx;
+        private readonly DataTable _chunk = new();
+        private readonly int _run;
+        private readonly DateTime _now;
+        private readonly int _activeBefore;
+        private readonly FindingChangeLog _log = new();
+        private bool _completed;
+
+        public Writer(ComplianceDb db, int run, DateTime now)
+        {
+            _db = db;
+            _run = run;
+            _now = now;
+            db.Database.OpenConnection();
+            _connection = (SqlConnection)db.Database.GetDbConnection();
+            _activeBefore = CheckStore.Scalar(_connection, null, CheckStore.ActiveFindings);
+            _tx = _connection.BeginTransaction();
+            CheckStore.Execute(_connection, _tx, CreateTemp);
+            _chunk.Columns.Add("BindingId", typeof(int));
+            _chunk.Columns.Add("Rule", typeof(int));
+            _chunk.Columns.Add("Severity", typeof(int));
+            _chunk.Columns.Add("Detail", typeof(string));
+            _chunk.Columns.Add("RestrictionId", typeof(int));
+            _chunk.Columns.Add("ApprovalId", typeof(int));
+        }
+
+        public void Write(in FindingRow f)
+        {
+            _chunk.Rows.Add(f.BindingId, (int)f.Rule, (int)f.Severity, CheckStore.Clip(f.Detail),
+                f.RestrictionId is { } r ? r : DBNull.Value, f.ApprovalId is { } a ? a : DBNull.Value);
+            if (_chunk.Rows.Count >= ChunkSize)
+            {
+                Flush();
+            }
+        }
+
+        private void Flush()
+        {
+            if (_chunk.Rows.Count == 0)
+            {
+                return;
+            }
+
+            using var copy = new SqlBulkCopy(_connection, SqlBulkCopyOptions.Default, _tx)
+            {
+                DestinationTableName = "#CheckFindings",
+                BulkCopyTimeout = 0,
+            };
+            foreach (DataColumn column in _chunk.Columns)
+            {
+                copy.ColumnMappings.Add(column.ColumnName, column.ColumnName);
+            }
+
+            copy.WriteToServer(_chunk);
+            _chunk.Clear();
+        }
+
+        public FindingTotals Complete(CancellationToken ct)
+        {
+            Flush();
+            ct.ThrowIfCancellationRequested();
+            using (var merge = new SqlCommand(Merge, _connection, _tx) { CommandTimeout = 0 })
+            {
+                merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = _now;
+                merge.Parameters.Add("@run", SqlDbType.Int).Value = _run;
+                // Every matched row gets LastSeen (the stamp); only those whose content changed (or were new or resolved) go into the event.
+                using var changed = merge.ExecuteReader();
+                while (changed.Read())
+                {
+                    if (changed.GetInt32(2) == 1)
+                    {
+                        _log.Changed(changed.GetInt32(0), changed.GetInt32(1));
+                    }
+                }
+            }
+
+            var resolved = _log.Execute(_connection, _tx, CheckStore.ResolveUnseen, ("@now", _now), ("@run", _run));
+            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved, _log);
+            _log.Record(_connection, _tx, _now, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
+            CheckStore.Execute(_connection, _tx, "DROP TABLE #CheckFindings");
+            _tx.Commit();
+            _completed = true;
+            return totals;
+        }
+
+        public void Dispose()
+        {
+            _chunk.Dispose();
+            if (!_completed)
+            {
+                _tx.Rollback();
+            }
+
+            _tx.Dispose();
+            _db.Database.CloseConnection();
+        }
+    }
+}

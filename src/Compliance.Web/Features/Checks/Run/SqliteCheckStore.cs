@@ -1,0 +1,249 @@
+using System.Data.Common;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Compliance.Data;
+using Compliance.Web.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Compliance.Web.Features.Checks.Run;
+
+/// <summary>
+/// SQLite: bindings scanned on their own connection (WAL keeps it unblocked while the writer commits), joined to
+/// the workload arrays in the app; findings upserted with one prepared <c>INSERT … ON CONFLICT DO UPDATE</c> in one
+/// transaction on the DbContext's connection.
+/// </summary>
+public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
+{
+    /// <summary>The format EF Core's SQLite provider stores DateTime in; text comparison orders it correctly.</summary>
+    internal static string Text(DateTime value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
+    public WorkloadTable LoadWorkloads(CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        return CheckStore.LoadWorkloads(connection, ct);
+    }
+
+    public (int Min, int Max) BindingIdRange()
+    {
+        using var connection = OpenReader();
+        return CheckStore.ReadRange(connection);
+    }
+
+    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT \"Id\", \"ModelId\", \"WorkloadId\", \"Usage\" FROM \"Bindings\" WHERE \"Id\" >= @from AND \"Id\" <= @to AND (\"To\" IS NULL OR \"To\" > @now)";
+        cmd.Parameters.AddWithValue("@from", fromId);
+        cmd.Parameters.AddWithValue("@to", toId);
+        cmd.Parameters.AddWithValue("@now", Text(at));
+        using var r = cmd.ExecuteReader();
+        return CheckStore.VisitBindings(r, visit, ct);
+    }
+
+    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
+
+    /// <summary>
+    /// SQLite's soft heap limit (process-wide) at 64 MB for the run: the run's connections (workloads, two readers, the
+    /// writer) would each fill a 64 MB page cache, +90 MB over a million bindings; within the limit they share 64 MB and
+    /// run no slower. Only during a run: outside one, grids keep their caches (a shared limit made their counts slower).
+    /// </summary>
+    public IDisposable BoundMemory()
+    {
+        var previous = SQLitePCL.raw.sqlite3_soft_heap_limit64(RunMemoryLimit);
+        return new Restore(previous);
+    }
+
+    internal const long RunMemoryLimit = 64L << 20;
+
+    private sealed class Restore(long previous) : IDisposable
+    {
+        public void Dispose() => SQLitePCL.raw.sqlite3_soft_heap_limit64(previous);
+    }
+
+    private readonly string _connectionString = db.Database.GetConnectionString()
+        ?? throw new InvalidOperationException("The DbContext has no connection string.");
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = SqlitePragmas.Sql;
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>
+    /// Unchanged findings cost no statement: the writer loads the active findings (key, severity, ids, a hash of the
+    /// detail) at the start, skips a finding that is already there unchanged, upserts the rest, resolves the active
+    /// ones it did not see by key, and one statement stamps LastSeen on every active finding (no indexed column
+    /// changes there, so no index is touched).
+    /// </summary>
+    private sealed class Writer : IFindingWriter
+    {
+        private const string Upsert = """
+            INSERT INTO "Findings" ("BindingId", "Rule", "Severity", "Status", "FirstSeen", "LastSeen", "ResolvedAt", "Detail", "RestrictionId", "ApprovalId", "LastCheckRunId")
+            VALUES (@binding, @rule, @severity, 0, @now, @now, NULL, @detail, @restriction, @approval, @run)
+            ON CONFLICT ("BindingId", "Rule") DO UPDATE SET
+                "Severity" = excluded."Severity",
+                "LastSeen" = excluded."LastSeen",
+                "Detail" = excluded."Detail",
+                "RestrictionId" = excluded."RestrictionId",
+                "ApprovalId" = excluded."ApprovalId",
+                "LastCheckRunId" = excluded."LastCheckRunId",
+                "Status" = CASE WHEN "Findings"."Status" = 2 THEN 0 ELSE "Findings"."Status" END,
+                "ResolvedAt" = NULL
+            WHERE "Findings"."Status" = 2
+                OR "Findings"."Severity" <> excluded."Severity"
+                OR "Findings"."Detail" <> excluded."Detail"
+                OR "Findings"."RestrictionId" IS NOT excluded."RestrictionId"
+                OR "Findings"."ApprovalId" IS NOT excluded."ApprovalId"
+            """;
+
+        private const string ResolveOne =
+            "UPDATE \"Findings\" SET \"Status\" = 2, \"ResolvedAt\" = @now WHERE \"BindingId\" = @binding AND \"Rule\" = @rule AND \"Status\" <> 2";
+
+        private const string StampSeen =
+            "UPDATE \"Findings\" SET \"LastSeen\" = @now, \"LastCheckRunId\" = @run WHERE \"Status\" <> 2";
+
+        private readonly ComplianceDb _db;
+        private readonly DbConnection _connection;
+        private readonly DbTransaction _tx;
+        private readonly DbCommand _upsert;
+        private readonly DbParameter _binding, _rule, _severity, _detail, _restriction, _approval;
+        private readonly Dictionary<long, Known> _active = [];
+        private readonly int _run;
+        private readonly string _now;
+        private readonly DateTime _at;
+        private readonly FindingChangeLog _log = new();
+        private readonly int _activeBefore;
+        private bool _completed;
+
+        private static long Key(int bindingId, int rule) => ((long)bindingId << 8) | (uint)rule;
+
+        /// <summary>An active finding as it stands in the table, and whether this run has seen it.</summary>
+        private struct Known
+        {
+            public int Severity;
+            public int? RestrictionId;
+            public int? ApprovalId;
+            public ulong DetailHash;
+            public bool Seen;
+        }
+
+        /// <summary>XxHash64 over the characters: 64 bits, stable, enough to notice a changed explanation.</summary>
+        private static ulong Hash(string text) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text.AsSpan()));
+
+        public Writer(ComplianceDb db, int run, DateTime at)
+        {
+            _db = db;
+            _run = run;
+            _at = at;
+            var now = _now = Text(at);
+            db.Database.OpenConnection(); // through EF: the pragmas interceptor runs
+            _connection = db.Database.GetDbConnection();
+            _tx = _connection.BeginTransaction(); // BEGIN IMMEDIATE: the active findings read below stay true until commit
+            using (var active = _connection.CreateCommand())
+            {
+                active.Transaction = _tx;
+                active.CommandText = "SELECT \"BindingId\", \"Rule\", \"Severity\", \"RestrictionId\", \"ApprovalId\", \"Detail\" FROM \"Findings\" WHERE \"Status\" <> 2";
+                using var r = active.ExecuteReader();
+                while (r.Read())
+                {
+                    _active[Key(r.GetInt32(0), r.GetInt32(1))] = new Known
+                    {
+                        Severity = r.GetInt32(2),
+                        RestrictionId = r.IsDBNull(3) ? null : r.GetInt32(3),
+                        ApprovalId = r.IsDBNull(4) ? null : r.GetInt32(4),
+                        DetailHash = Hash(r.GetString(5)),
+                    };
+                }
+            }
+
+            _activeBefore = _active.Count;
+            _upsert = _connection.CreateCommand();
+            _upsert.Transaction = _tx;
+            _upsert.CommandText = Upsert;
+            _binding = CheckStore.Add(_upsert, "@binding", 0);
+            _rule = CheckStore.Add(_upsert, "@rule", 0);
+            _severity = CheckStore.Add(_upsert, "@severity", 0);
+            _detail = CheckStore.Add(_upsert, "@detail", "");
+            _restriction = CheckStore.Add(_upsert, "@restriction", null);
+            _approval = CheckStore.Add(_upsert, "@approval", null);
+            CheckStore.Add(_upsert, "@now", now);
+            CheckStore.Add(_upsert, "@run", run);
+            _upsert.Prepare();
+        }
+
+        public void Write(in FindingRow f)
+        {
+            var detail = CheckStore.Clip(f.Detail);
+            ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(_active, Key(f.BindingId, (int)f.Rule));
+            if (!Unsafe.IsNullRef(ref known))
+            {
+                known.Seen = true;
+                if (known.Severity == (int)f.Severity && known.RestrictionId == f.RestrictionId && known.ApprovalId == f.ApprovalId
+                    && known.DetailHash == Hash(detail))
+                {
+                    return; // unchanged: LastSeen is stamped for all at the end
+                }
+            }
+
+            _binding.Value = f.BindingId;
+            _rule.Value = (int)f.Rule;
+            _severity.Value = (int)f.Severity;
+            _detail.Value = detail;
+            _restriction.Value = f.RestrictionId is { } r ? r : DBNull.Value;
+            _approval.Value = f.ApprovalId is { } a ? a : DBNull.Value;
+            _upsert.ExecuteNonQuery();
+            _log.Changed(f.BindingId, (int)f.Rule);
+        }
+
+        public FindingTotals Complete(CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            var resolved = 0;
+            if (_active.Values.Any(k => !k.Seen))
+            {
+                using var resolve = _connection.CreateCommand();
+                resolve.Transaction = _tx;
+                resolve.CommandText = ResolveOne;
+                var binding = CheckStore.Add(resolve, "@binding", 0);
+                var rule = CheckStore.Add(resolve, "@rule", 0);
+                CheckStore.Add(resolve, "@now", _now);
+                resolve.Prepare();
+                foreach (var (key, _) in _active.Where(e => !e.Value.Seen))
+                {
+                    binding.Value = (int)(key >> 8);
+                    rule.Value = (int)(key & 0xFF);
+                    resolved += resolve.ExecuteNonQuery();
+                    _log.Changed(key);
+                }
+            }
+
+            CheckStore.Execute(_connection, _tx, StampSeen, ("@now", _now), ("@run", _run));
+            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved, _log);
+            // The stamp above touched every active finding: the event says so once instead of listing them.
+            _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
+            _tx.Commit();
+            _completed = true;
+            return totals;
+        }
+
+        public void Dispose()
+        {
+            _upsert.Dispose();
+            if (!_completed)
+            {
+                _tx.Rollback();
+            }
+
+            _tx.Dispose();
+            _db.Database.CloseConnection();
+        }
+    }
+}
