@@ -26,8 +26,11 @@ public class Model
 
     public string? Description { get; set; }
 
-    public ModelLifecycle LifecycleAt(DateTime at) =>
-        RetiredOn <= at ? ModelLifecycle.Retired
-        : DeprecatedOn <= at ? ModelLifecycle.Deprecated
+    public ModelLifecycle LifecycleAt(DateTime at) => Lifecycle(DeprecatedOn, RetiredOn, at);
+
+    /// <summary>The lifecycle rule, once: for a model, a snapshot's copy of its dates, or a grid row.</summary>
+    public static ModelLifecycle Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) =>
+        retiredOn <= at ? ModelLifecycle.Retired
+        : deprecatedOn <= at ? ModelLifecycle.Deprecated
         : ModelLifecycle.Active;
 }

@@ -10,9 +10,10 @@ public static class Labels
     public static string Categories(DataCategories set) =>
         set == DataCategories.None ? "—" : string.Join(", ", set.Members().Select(Category));
 
-    public static string Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) =>
-        retiredOn <= at ? $"Retired {retiredOn:yyyy-MM-dd}"
-        : deprecatedOn <= at ? $"Deprecated {deprecatedOn:yyyy-MM-dd}" + (retiredOn is { } r ? $", retires {r:yyyy-MM-dd}" : "")
-        : retiredOn is { } planned ? $"Active, retires {planned:yyyy-MM-dd}"
-        : "Active";
+    public static string Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) => Model.Lifecycle(deprecatedOn, retiredOn, at) switch
+    {
+        ModelLifecycle.Retired => $"Retired {retiredOn:yyyy-MM-dd}",
+        ModelLifecycle.Deprecated => $"Deprecated {deprecatedOn:yyyy-MM-dd}" + (retiredOn is { } r ? $", retires {r:yyyy-MM-dd}" : ""),
+        _ => retiredOn is { } planned ? $"Active, retires {planned:yyyy-MM-dd}" : "Active",
+    };
 }

@@ -61,8 +61,8 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory, I
             .ToDictionary(f => (f.BindingId, f.Rule));
 
         var waivers = await db.Waivers.AsNoTracking()
-            .Where(v => v.Finding!.Binding!.Workload!.CustomerId == customerId
-                && v.GrantedAt <= asOf && v.ExpiresAt > asOf && (v.RevokedAt == null || v.RevokedAt > asOf))
+            .Where(v => v.Finding!.Binding!.Workload!.CustomerId == customerId)
+            .Where(Waiver.InForceAt(asOf))
             .OrderBy(v => v.ExpiresAt).ThenBy(v => v.Id)
             .Select(v => new SnapshotWaiver(
                 v.Id, v.FindingId, v.Finding!.BindingId, v.Finding.Binding!.Workload!.Name, v.Finding.Binding.Model!.HostModelId,
@@ -101,7 +101,7 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory, I
         var bindingsByWorkload = bindings.ToLookup(b => b.WorkloadId, b =>
         {
             var model = new SnapshotModel(b.Model.Id, b.Model.Provider, b.Model.HostModelId, b.Model.DisplayName, b.Model.Version,
-                b.Model.Hosting, b.Model.Region, Lifecycle(b.Model.DeprecatedOn, b.Model.RetiredOn, asOf));
+                b.Model.Hosting, b.Model.Region, Model.Lifecycle(b.Model.DeprecatedOn, b.Model.RetiredOn, asOf));
             var w = workloadFacts[b.WorkloadId];
             var facts = new BindingFacts(b.Model.Id, customerId, customer.Sector, w.ImpactLevel, w.DataCategories, b.Usage);
             var evaluation = reference.Evaluate(facts, asOf, window);
@@ -163,6 +163,4 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory, I
         return result;
     }
 
-    private static ModelLifecycle Lifecycle(DateTime? deprecatedOn, DateTime? retiredOn, DateTime at) =>
-        retiredOn <= at ? ModelLifecycle.Retired : deprecatedOn <= at ? ModelLifecycle.Deprecated : ModelLifecycle.Active;
 }

@@ -95,8 +95,8 @@ public sealed class WaiverService(IDbContextFactory<ComplianceDb> factory, TimeP
 
         waiver.RevokedAt = now;
         waiver.RevokedBy = user.ActorName();
-        var otherInForce = await db.Waivers.AnyAsync(w => w.FindingId == waiver.FindingId && w.Id != waiver.Id
-            && w.GrantedAt <= now && w.ExpiresAt > now && (w.RevokedAt == null || w.RevokedAt > now), ct);
+        var otherInForce = await db.Waivers.Where(Waiver.InForceAt(now))
+            .AnyAsync(w => w.FindingId == waiver.FindingId && w.Id != waiver.Id, ct);
         if (waiver.Finding!.Status == FindingStatus.Waived && !otherInForce)
         {
             waiver.Finding.Status = FindingStatus.Open;
