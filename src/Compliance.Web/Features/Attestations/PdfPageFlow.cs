@@ -144,12 +144,9 @@ internal abstract class PdfPageFlow
 
     protected void End() => _tags?.End();
 
-    private static readonly PdfName ColumnScope = new("/Column");
-    private static readonly PdfName RowScope = new("/Row");
-
     /// <summary>Scope of the TH just begun: <c>Column</c> or <c>Row</c> (one shared attribute object per scope).</summary>
     protected void Scope(string scope) =>
-        _tags?.SetSharedAttributes("Table", "Scope", scope == "Row" ? RowScope : ColumnScope);
+        _tags?.SetSharedAttributes("Table", "Scope", scope == "Row" ? "/Row" : "/Column");
 
     /// <summary>Drawing that carries no content of its own (fills, rules, repeated headers, page furniture).</summary>
     protected void BeginArtifact() => _tags?.BeginArtifact();
@@ -258,7 +255,7 @@ internal abstract class PdfPageFlow
         EndArtifact();
         Begin(Tag.TR);
         Begin(Tag.TD);
-        _tags?.SetSharedAttributes("Table", "ColSpan", new PdfInteger(_columns.Length));
+        _tags?.SetSharedAttributes("Table", "ColSpan", _columns.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         g.DrawString(title, _style.BandTitleFont, _style.BandTitleBrush, Left + CellPad, Y + 5, XStringFormats.TopLeft);
         var y = Y + 5.8;
         foreach (var l in detailLines)

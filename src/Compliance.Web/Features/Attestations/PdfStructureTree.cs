@@ -1,8 +1,8 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
-using PdfSharp.Pdf.Advanced;
 using PdfSharp.UniversalAccessibility;
 
 namespace Compliance.Web.Features.Attestations;
@@ -11,53 +11,49 @@ namespace Compliance.Web.Features.Attestations;
 internal enum Tag { H1, H2, P, Table, TR, TH, TD, Figure }
 
 /// <summary>
-/// A tagged PDF's structure tree (ISO 32000-1 §14.7, PDF/UA-1), written straight into PDFsharp's objects and the pages'
-/// content streams. PDFsharp's own UAManager did the same with bookkeeping that cost 3–5× the untagged rendering
-/// (a drawing event per operation, dictionary look-ups per element, attribute objects per cell, a linear parent-tree
-/// search); here each element is one small dictionary (/S, /P, /Pg, /K; no /Type, which is optional), each page has
-/// one parent-tree array indexed by MCID, and attribute dictionaries (a TH's scope, a band row's span) are shared
-/// indirect objects. Structure elements themselves must stay indirect objects: the parent tree refers to them.
-/// Marked content (BDC/EMC with an MCID, BMC/EMC for artifacts) begins and ends in the same text mode, so a BT/ET pair
-/// never straddles it.
+/// A tagged PDF's structure tree (ISO 32000-1 §14.7, PDF/UA-1). The marked content (BDC/EMC with an MCID, BMC/EMC for
+/// artifacts) goes into the pages' content streams as they are drawn, beginning and ending in the same text mode so a
+/// BT/ET pair never straddles it. The tree itself is kept as plain records and written as raw PDF objects by
+/// <see cref="SignedPdfPatcher"/> once PDFsharp has written the file: structure elements must be indirect objects
+/// (the parent tree refers to them), and as PDFsharp objects the 70,000 elements of 10,000 bindings cost several
+/// times the untagged rendering in allocation, reachability analysis, renumbering and writing; written here they cost
+/// a few bytes each. PDFsharp's catalog carries a padded placeholder for /StructTreeRoot that the patcher fills in.
+/// The signature widget PDFsharp adds while saving becomes the content of a Form element (an OBJR), keyed in the
+/// parent tree after the pages.
 /// </summary>
 internal sealed class PdfStructureTree
 {
-    private static readonly Dictionary<Tag, PdfName> Names = Enum.GetValues<Tag>().ToDictionary(t => t, t => new PdfName("/" + t));
-    private static readonly PdfName S = new("/S");
+    /// <summary>The Form element's alternative text and the widget's /TU.</summary>
+    public const string SignatureDescription = "Digital signature of this attestation";
 
-    private readonly PdfDocument _document;
-    private readonly PdfDictionary _root;
-    private readonly PdfArray _nums = new();
-    private readonly List<Element> _open = [];
-    private readonly Dictionary<string, PdfDictionary> _sharedAttributes = [];
+    /// <summary>Object 0 (null, should the patcher never run), padded to fit any object number.</summary>
+    private const string Placeholder = "0 0 R            ";
+
+    internal static ReadOnlySpan<byte> PlaceholderBytes => "0 0 R            "u8;
+
+    private static readonly ConditionalWeakTable<PdfDocument, PdfStructureTree> Trees = new();
+
+    private readonly List<Node> _nodes = [new Node(-1, "Document")];
+    private readonly List<int> _open = [0];
+    private readonly List<PdfPage> _pages = [];
+    private readonly List<List<int>> _pageParents = [];
+    private readonly List<string> _sharedAttributes = [];
     private XGraphics? _gfx;
-    private PdfPage? _page;
-    private PdfArray? _pageParents;
-    private int _nextKey;
     private bool _artifact;
     private bool _artifactInText;
 
     public PdfStructureTree(PdfDocument document)
     {
-        _document = document;
         var catalog = document.Internals.Catalog;
         var markInfo = new PdfDictionary(document);
         markInfo.Elements.SetBoolean("/Marked", true);
         catalog.Elements["/MarkInfo"] = markInfo;
-
-        _root = Indirect();
-        _root.Elements.SetName("/Type", "/StructTreeRoot");
-        var parentTree = new PdfDictionary(document);
-        parentTree.Elements["/Nums"] = _nums;
-        _root.Elements["/ParentTree"] = parentTree;
-        catalog.Elements["/StructTreeRoot"] = _root;
-
-        var documentElement = Indirect();
-        documentElement.Elements[S] = new PdfName("/Document");
-        documentElement.Elements["/P"] = _root.Reference;
-        _root.Elements["/K"] = documentElement.Reference;
-        _open.Add(new Element(documentElement));
+        catalog.Elements["/StructTreeRoot"] = new PdfLiteral(Placeholder);
+        Trees.AddOrUpdate(document, this);
     }
+
+    /// <summary>The tree drawn into <paramref name="document"/>, if it is tagged.</summary>
+    public static PdfStructureTree? Of(PdfDocument document) => Trees.TryGetValue(document, out var tree) ? tree : null;
 
     /// <summary>
     /// Before the current page's graphics are closed: marked content still open ends on this page and resumes on the
@@ -74,15 +70,13 @@ internal sealed class PdfStructureTree
         _gfx = null;
     }
 
-    /// <summary>A new page and its graphics: its parent-tree entry (an array of structure elements indexed by MCID).</summary>
+    /// <summary>A new page and its graphics; its parent-tree key is its index.</summary>
     public void BeginPage(PdfPage page, XGraphics gfx)
     {
         _gfx = gfx;
-        _page = page;
-        _pageParents = new PdfArray();
-        page.Elements.SetInteger("/StructParents", _nextKey);
-        _nums.Elements.Add(new PdfInteger(_nextKey++));
-        _nums.Elements.Add(_pageParents);
+        page.Elements.SetInteger("/StructParents", _pages.Count);
+        _pages.Add(page);
+        _pageParents.Add([]);
     }
 
     /// <summary>A grouping element (Table, TR) whose content is its child elements.</summary>
@@ -90,40 +84,28 @@ internal sealed class PdfStructureTree
 
     /// <summary>
     /// An element that owns drawn content (heading, paragraph, cell, figure): its marked content begins now, in the
-    /// text or graphics mode the caller set.
+    /// text or graphics mode the caller set. <paramref name="boundingBox"/> is in PDF space.
     /// </summary>
     public void BeginContent(Tag tag, string? alternativeText = null, XRect? boundingBox = null)
     {
-        var element = Open(tag);
-        if (alternativeText is not null)
-        {
-            element.Dictionary.Elements.SetString("/Alt", alternativeText);
-        }
-
-        if (boundingBox is { } box)
-        {
-            var layout = new PdfDictionary();
-            layout.Elements.SetName("/O", "/Layout");
-            layout.Elements["/BBox"] = new PdfRectangle(box);
-            element.Dictionary.Elements["/A"] = layout;
-        }
-
-        BeginMarkedContent(element);
+        var node = Open(tag);
+        node.Alternative = alternativeText;
+        node.BoundingBox = boundingBox;
+        BeginMarkedContent(node);
     }
 
     /// <summary>Attributes shared by every element that has them (e.g. <c>/O /Table /Scope /Column</c>): one object for all.</summary>
-    public void SetSharedAttributes(string owner, string key, PdfItem value)
+    public void SetSharedAttributes(string owner, string key, string value)
     {
-        var id = owner + key + value;
-        if (!_sharedAttributes.TryGetValue(id, out var attributes))
+        var dictionary = $"<</O/{owner}/{key} {value}>>";
+        var index = _sharedAttributes.IndexOf(dictionary);
+        if (index < 0)
         {
-            attributes = Indirect();
-            attributes.Elements.SetName("/O", "/" + owner);
-            attributes.Elements["/" + key] = value;
-            _sharedAttributes[id] = attributes;
+            index = _sharedAttributes.Count;
+            _sharedAttributes.Add(dictionary);
         }
 
-        Current.Dictionary.Elements["/A"] = attributes.Reference;
+        Current.SharedAttributes = index;
     }
 
     public void End()
@@ -133,15 +115,10 @@ internal sealed class PdfStructureTree
             throw new InvalidOperationException("No structure element is open.");
         }
 
-        var element = Current;
-        if (element.Marking)
+        var node = Current;
+        if (node.Marking)
         {
-            EndMarkedContent(element);
-        }
-
-        if (element.Kids is { } kids)
-        {
-            element.Dictionary.Elements["/K"] = kids.Elements.Count == 1 ? kids.Elements[0] : kids;
+            EndMarkedContent(node);
         }
 
         _open.RemoveAt(_open.Count - 1);
@@ -189,35 +166,173 @@ internal sealed class PdfStructureTree
         }
     }
 
-    /// <summary>Closes every element still open and records the parent tree's next key.</summary>
+    /// <summary>Closes every element still open.</summary>
     public void Finish()
     {
         while (_open.Count > 1)
         {
             End();
         }
-
-        var documentElement = _open[0];
-        if (documentElement.Kids is { } kids)
-        {
-            documentElement.Dictionary.Elements["/K"] = kids;
-        }
-
-        _root.Elements.SetInteger("/ParentTreeNextKey", _nextKey);
     }
 
-    private Element Current => _open[^1];
+    /// <summary>The parent-tree key of the signature widget: the one after the pages'.</summary>
+    public int WidgetKey => _pages.Count;
+
+    /// <summary>
+    /// The tree as raw PDF objects numbered from <paramref name="first"/>, once PDFsharp has numbered the pages and the
+    /// signature widget (<paramref name="widget"/>, on the first page). <paramref name="offsets"/> gets each object's
+    /// offset in the returned bytes, in number order; <paramref name="root"/> the StructTreeRoot's number.
+    /// </summary>
+    public byte[] Write(int first, int widget, List<int> offsets, out int root)
+    {
+        root = first;
+        var parentTree = first + 1;
+        var attributes = first + 2;
+        var elements = attributes + _sharedAttributes.Count;
+        var form = elements + _nodes.Count;
+        var pages = _pages.Select(p => p.Reference!.ObjectNumber).ToArray();
+        var pdf = new StringBuilder(64 * (_nodes.Count + 8));
+
+        void Begin(int number)
+        {
+            offsets.Add(pdf.Length);
+            pdf.Append(number).Append(" 0 obj\n");
+        }
+
+        void Reference(int number) => pdf.Append(number).Append(" 0 R");
+
+        Begin(root);
+        pdf.Append("<</Type/StructTreeRoot/K ");
+        Reference(elements);
+        pdf.Append("/ParentTree ");
+        Reference(parentTree);
+        pdf.Append("/ParentTreeNextKey ").Append(WidgetKey + 1).Append(">>\nendobj\n");
+
+        Begin(parentTree);
+        pdf.Append("<</Nums[");
+        for (var p = 0; p < _pageParents.Count; p++)
+        {
+            pdf.Append(p).Append('[');
+            foreach (var node in _pageParents[p])
+            {
+                Reference(elements + node);
+                pdf.Append(' ');
+            }
+
+            pdf.Append("] ");
+        }
+
+        pdf.Append(WidgetKey).Append(' ');
+        Reference(form);
+        pdf.Append("]>>\nendobj\n");
+
+        for (var a = 0; a < _sharedAttributes.Count; a++)
+        {
+            Begin(attributes + a);
+            pdf.Append(_sharedAttributes[a]).Append("\nendobj\n");
+        }
+
+        for (var n = 0; n < _nodes.Count; n++)
+        {
+            var node = _nodes[n];
+            Begin(elements + n);
+            pdf.Append("<</S/").Append(node.Type).Append("/P ");
+            Reference(node.Parent < 0 ? root : elements + node.Parent);
+            if (node.Page >= 0)
+            {
+                pdf.Append("/Pg ");
+                Reference(pages[node.Page]);
+            }
+
+            if (node.Alternative is { } alternative)
+            {
+                pdf.Append("/Alt");
+                String(pdf, alternative);
+            }
+
+            if (node.SharedAttributes >= 0)
+            {
+                pdf.Append("/A ");
+                Reference(attributes + node.SharedAttributes);
+            }
+            else if (node.BoundingBox is { } box)
+            {
+                pdf.Append("/A<</O/Layout/BBox[").Append(Number(box.Left)).Append(' ').Append(Number(box.Top)).Append(' ')
+                    .Append(Number(box.Right)).Append(' ').Append(Number(box.Bottom)).Append("]>>");
+            }
+
+            var kids = node.Kids.Count + (n == 0 ? 1 : 0);
+            pdf.Append("/K");
+            pdf.Append(kids == 1 ? " " : "[");
+            foreach (var kid in node.Kids)
+            {
+                if (kid.Node >= 0)
+                {
+                    Reference(elements + kid.Node);
+                }
+                else if (kid.Page == node.Page)
+                {
+                    pdf.Append(kid.Mcid);
+                }
+                else
+                {
+                    // Content continued on a later page: a marked-content reference names that page.
+                    pdf.Append("<</Type/MCR/Pg ");
+                    Reference(pages[kid.Page]);
+                    pdf.Append("/MCID ").Append(kid.Mcid).Append(">>");
+                }
+
+                pdf.Append(' ');
+            }
+
+            if (n == 0)
+            {
+                Reference(form);
+            }
+
+            pdf.Append(kids == 1 ? "" : "]").Append(">>\nendobj\n");
+        }
+
+        Begin(form);
+        pdf.Append("<</S/Form/P ");
+        Reference(elements);
+        pdf.Append("/Pg ");
+        Reference(pages[0]);
+        pdf.Append("/Alt");
+        String(pdf, SignatureDescription);
+        pdf.Append("/K<</Type/OBJR/Pg ");
+        Reference(pages[0]);
+        pdf.Append("/Obj ");
+        Reference(widget);
+        pdf.Append(">>>>\nendobj\n");
+        return Encoding.Latin1.GetBytes(pdf.ToString());
+    }
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>A PDF text string: literal (escaped) when ASCII, else UTF-16BE hex with its byte order mark.</summary>
+    private static void String(StringBuilder pdf, string text)
+    {
+        if (text.All(c => c is >= ' ' and < (char)127))
+        {
+            pdf.Append('(');
+            foreach (var c in text)
+            {
+                pdf.Append(c is '(' or ')' or '\\' ? "\\" + c : c.ToString());
+            }
+
+            pdf.Append(')');
+            return;
+        }
+
+        pdf.Append("<FEFF").Append(Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(text))).Append('>');
+    }
+
+    private Node Current => _nodes[_open[^1]];
 
     private XGraphics Gfx => _gfx ?? throw new InvalidOperationException("No page is open.");
 
-    private PdfDictionary Indirect()
-    {
-        var dictionary = new PdfDictionary(_document);
-        _document.Internals.AddObject(dictionary);
-        return dictionary;
-    }
-
-    private Element Open(Tag tag)
+    private Node Open(Tag tag)
     {
         var parent = Current;
         if (parent.Marking)
@@ -225,51 +340,37 @@ internal sealed class PdfStructureTree
             EndMarkedContent(parent);
         }
 
-        var dictionary = Indirect();
-        dictionary.Elements[S] = Names[tag];
-        dictionary.Elements["/P"] = parent.Dictionary.Reference;
-        (parent.Kids ??= new PdfArray()).Elements.Add(dictionary.Reference!);
-        var element = new Element(dictionary);
-        _open.Add(element);
-        return element;
+        var index = _nodes.Count;
+        var node = new Node(_open[^1], tag.ToString());
+        _nodes.Add(node);
+        parent.Kids.Add(new Kid(index, 0, 0));
+        _open.Add(index);
+        return node;
     }
 
-    private void BeginMarkedContent(Element element)
+    private void BeginMarkedContent(Node node)
     {
-        var page = _page ?? throw new InvalidOperationException("No page is open.");
-        var mcid = _pageParents!.Elements.Count;
-        _pageParents.Elements.Add(element.Dictionary.Reference!);
-        if (element.Page is null)
+        var page = _pages.Count - 1;
+        var parents = _pageParents[page];
+        var mcid = parents.Count;
+        parents.Add(_open[^1]);
+        if (node.Page < 0)
         {
-            element.Page = page;
-            element.Dictionary.Elements["/Pg"] = page.Reference;
-            (element.Kids ??= new PdfArray()).Elements.Add(new PdfInteger(mcid));
-        }
-        else if (element.Page == page)
-        {
-            element.Kids!.Elements.Add(new PdfInteger(mcid));
-        }
-        else
-        {
-            // Content continued on a later page: a marked-content reference names that page.
-            var mcr = new PdfDictionary();
-            mcr.Elements.SetName("/Type", "/MCR");
-            mcr.Elements["/Pg"] = page.Reference;
-            mcr.Elements.SetInteger("/MCID", mcid);
-            element.Kids!.Elements.Add(mcr);
+            node.Page = page;
         }
 
-        element.InText = PdfRendererExtensions.IsInTextMode(Gfx);
-        element.Marking = true;
-        Append(new StringBuilder(24).Append(((PdfName)element.Dictionary.Elements[S]!).Value)
-            .Append("<</MCID ").Append(mcid.ToString(CultureInfo.InvariantCulture)).Append(">>BDC\n").ToString());
+        node.Kids.Add(new Kid(-1, mcid, page));
+        node.InText = PdfRendererExtensions.IsInTextMode(Gfx);
+        node.Marking = true;
+        var content = Gfx.Internals.ContentStringBuilder ?? throw new InvalidOperationException("The page has no PDF content stream.");
+        content.Append('/').Append(node.Type).Append("<</MCID ").Append(mcid).Append(">>BDC\n");
     }
 
-    private void EndMarkedContent(Element element)
+    private void EndMarkedContent(Node node)
     {
-        RestoreMode(element.InText);
+        RestoreMode(node.InText);
         Append("EMC\n");
-        element.Marking = false;
+        node.Marking = false;
     }
 
     private void RestoreMode(bool inText)
@@ -287,14 +388,25 @@ internal sealed class PdfStructureTree
     private void Append(string operators) =>
         (Gfx.Internals.ContentStringBuilder ?? throw new InvalidOperationException("The page has no PDF content stream.")).Append(operators);
 
-    /// <summary>An open structure element: its dictionary, kids so far, first page and whether its marked content is open.</summary>
-    private sealed class Element(PdfDictionary dictionary)
+    /// <summary>A child element (<c>Node</c> ≥ 0) or a marked content (MCID on page index <c>Page</c>).</summary>
+    private readonly record struct Kid(int Node, int Mcid, int Page);
+
+    /// <summary>A structure element: its parent's index, type, first page, kids and whether its marked content is open.</summary>
+    private sealed class Node(int parent, string type)
     {
-        public PdfDictionary Dictionary { get; } = dictionary;
+        public int Parent { get; } = parent;
 
-        public PdfArray? Kids { get; set; }
+        public string Type { get; } = type;
 
-        public PdfPage? Page { get; set; }
+        public int Page { get; set; } = -1;
+
+        public List<Kid> Kids { get; } = [];
+
+        public string? Alternative { get; set; }
+
+        public XRect? BoundingBox { get; set; }
+
+        public int SharedAttributes { get; set; } = -1;
 
         public bool Marking { get; set; }
 
