@@ -114,7 +114,7 @@ public static class SignedPdfPatcher
 
         // 6. The structure tree: new objects numbered after PDFsharp's, the catalog's placeholder pointing at its root.
         var treeOffsets = new List<int>();
-        var treeObjects = Array.Empty<byte>();
+        var treeObjects = ArraySegment<byte>.Empty;
         if (tree is not null)
         {
             treeObjects = tree.Write(count, widgetNumber, treeOffsets, out var root);
@@ -150,7 +150,7 @@ public static class SignedPdfPatcher
         }
 
         // 7. Write: the body with its edits, the tree's objects, a new table, the trailer with the new /Size, startxref.
-        var output = new MemoryStream(pdf.Length + treeObjects.Length + 20 * treeOffsets.Count + 64);
+        var output = new MemoryStream(pdf.Length + treeObjects.Count + 20 * treeOffsets.Count + 64);
         var from = 0;
         foreach (var e in edits)
         {
