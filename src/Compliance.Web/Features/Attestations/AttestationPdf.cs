@@ -2,7 +2,6 @@ using System.Globalization;
 using Compliance.Domain;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
-using PdfSharp.UniversalAccessibility;
 using QRCoder;
 
 using Compliance.Web.Shared;
@@ -72,7 +71,12 @@ public static class AttestationPdf
 
     /// <summary>Renders the unsigned document; sign and save it with <see cref="AttestationSigner"/>.</summary>
     /// <param name="timestampAuthority">The authority the signature will be timestamped by; null: the PDF says its signing time is the server's clock.</param>
-    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy, Uri? timestampAuthority = null)
+    public static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy, Uri? timestampAuthority = null) =>
+        Render(snapshot, snapshotSha256, verifyUrl, developmentCopy, timestampAuthority, tagged: true);
+
+    /// <param name="tagged">False only for the benchmark's control, which measures what tagging costs.</param>
+    internal static PdfDocument Render(AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy, Uri? timestampAuthority,
+        bool tagged)
     {
         var document = new PdfDocument();
         document.Info.Title = $"Attestation of AI model compliance — {snapshot.Customer.Name}";
@@ -83,14 +87,13 @@ public static class AttestationPdf
         document.Info.CreationDate = snapshot.AsOf;
         document.PageLayout = PdfPageLayout.SinglePage;
         // A reader's window shows the title, not the file name (PDF/UA asks for it; so does anyone with many attestations open).
-        // PDFsharp's UA manager (PdfPageFlow) sets it too.
         document.ViewerPreferences.DisplayDocTitle = true;
 
         // PDF/UA: tagged (MarkInfo, structure tree, every piece of content a structure element or an artifact).
         // Pagination first: the footer's "Page X of Y" is drawn as each page opens (see PdfPageFlow).
         var counting = new Writer(null, snapshot, snapshotSha256, verifyUrl, developmentCopy, totalPages: 0);
         counting.Write(timestampAuthority);
-        var writer = new Writer(document, snapshot, snapshotSha256, verifyUrl, developmentCopy, counting.Pages);
+        var writer = new Writer(document, snapshot, snapshotSha256, verifyUrl, developmentCopy, counting.Pages, tagged);
         writer.Write(timestampAuthority);
         if (writer.Pages != counting.Pages)
         {
@@ -159,7 +162,7 @@ public static class AttestationPdf
 
     /// <summary>The attestation's content, placed by <see cref="PdfPageFlow"/> (pages, running header, tables).</summary>
     private sealed class Writer(PdfDocument? document, AttestationSnapshot snapshot, string snapshotSha256, string verifyUrl, bool developmentCopy,
-        int totalPages) : PdfPageFlow(document, TableStyle)
+        int totalPages, bool tagged = true) : PdfPageFlow(document, TableStyle, tagged)
     {
         // Here, not in AttestationPdf: field initialisers run before its static constructor installs the font resolver.
         private static readonly PdfTableStyle TableStyle = new(
@@ -223,7 +226,7 @@ public static class AttestationPdf
 
             // The title is read first (H1), though a development copy's warning is drawn above it.
             var titleY = developmentCopy ? Y + 42 : Y;
-            BeginBlock(PdfBlockLevelElementTag.Heading1);
+            BeginBlock(Tag.H1);
             g.DrawString("Attestation of AI Model Compliance", Type.Title, Ink.Navy, Left, titleY, XStringFormats.TopLeft);
             End();
             if (developmentCopy)
@@ -232,7 +235,7 @@ public static class AttestationPdf
                 BeginArtifact();
                 g.DrawRectangle(Ink.AmberRule, Ink.AmberTint, box);
                 EndArtifact();
-                BeginBlock(PdfBlockLevelElementTag.Paragraph);
+                BeginBlock(Tag.P);
                 g.DrawString("DEVELOPMENT COPY — signed with a self-signed development certificate", Type.BodyBold, Ink.Amber,
                     new XRect(box.X, box.Y + 5, box.Width, 12), XStringFormats.TopCenter);
                 g.DrawString("Not issued under the organisation's certificate; not valid as evidence of compliance.", Type.Cell, Ink.Amber,
@@ -250,7 +253,7 @@ public static class AttestationPdf
             g.DrawRectangle(Tint(s.Result), resultBox);
             g.DrawRectangle(Colour(s.Result), Left, Y, 5, resultBox.Height);
             EndArtifact();
-            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            BeginBlock(Tag.P);
             g.DrawString("OVERALL RESULT", Type.CellBold, Ink.Muted, Left + 16, Y + 8, XStringFormats.TopLeft);
             g.DrawString(Label(s.Result).ToUpperInvariant(), Type.Result, Colour(s.Result), Left + 16, Y + 21, XStringFormats.TopLeft);
             End();
@@ -262,24 +265,24 @@ public static class AttestationPdf
                 : $"{bindings} model bindings across {s.Workloads.Count} workloads  ·  {notCompliant} not compliant  ·  {waived} compliant with waivers";
             if (s.Evaluation is { } evaluation)
             {
-                BeginBlock(PdfBlockLevelElementTag.Paragraph);
+                BeginBlock(Tag.P);
                 g.DrawString(evaluation.Text, Type.Cell, Ink.Text, new XRect(Left, Y + 8, ContentWidth - 14, 12), XStringFormats.TopRight);
                 End();
             }
 
-            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            BeginBlock(Tag.P);
             g.DrawString(line, Type.Cell, Ink.Text, new XRect(Left, Y + 25, ContentWidth - 14, 12), XStringFormats.TopRight);
             End();
             Y += resultBox.Height + 18;
 
             // Statement.
-            BeginBlock(PdfBlockLevelElementTag.Heading2);
+            BeginBlock(Tag.H2);
             g.DrawString("Statement", Type.Subheading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
             End();
             Y += 16;
             foreach (var paragraph in s.Statement.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                BeginBlock(PdfBlockLevelElementTag.Paragraph);
+                BeginBlock(Tag.P);
                 foreach (var l in PdfText.Wrap(paragraph, Type.Body, ContentWidth, maxLines: 14))
                 {
                     g.DrawString(l, Type.Body, Ink.Text, Left, Y, XStringFormats.TopLeft);
@@ -295,7 +298,7 @@ public static class AttestationPdf
             // Key facts beside the QR code.
             const double qrSize = 104;
             var factsTop = Y;
-            BeginBlock(PdfBlockLevelElementTag.Heading2);
+            BeginBlock(Tag.H2);
             g.DrawString("Particulars", Type.Subheading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
             End();
             Y += 17;
@@ -319,15 +322,15 @@ public static class AttestationPdf
             const double labelWidth = 92;
             var valueWidth = ContentWidth - labelWidth - qrSize - 20;
             // A two-column table: each row's label is its header (TH, scope Row).
-            Begin(PdfBlockLevelElementTag.Table);
+            Begin(Tag.Table);
             foreach (var (label, value) in facts)
             {
-                Begin(PdfBlockLevelElementTag.TableRow);
-                Begin(PdfBlockLevelElementTag.TableHeaderCell);
+                Begin(Tag.TR);
+                Begin(Tag.TH);
                 Scope("Row");
                 g.DrawString(label, Type.Cell, Ink.Muted, Left, Y, XStringFormats.TopLeft);
                 End();
-                Begin(PdfBlockLevelElementTag.TableDataCell);
+                Begin(Tag.TD);
                 foreach (var l in PdfText.Wrap(value, label == "Verification code" ? Type.CellBold : Type.Cell, valueWidth, 3))
                 {
                     g.DrawString(l, label == "Verification code" ? Type.CellBold : Type.Cell, Ink.Text, Left + labelWidth, Y, XStringFormats.TopLeft);
@@ -348,7 +351,7 @@ public static class AttestationPdf
             BeginFigure($"QR code linking to {verifyUrl}, where this attestation can be verified", qr);
             QrCode(g, verifyUrl, qr.X, qr.Y, qrSize);
             EndFigure();
-            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            BeginBlock(Tag.P);
             g.DrawString("Scan to verify", Type.CellSmall, Ink.Muted, new XRect(Right - qrSize, factsTop + 14 + qrSize + 2, qrSize, 9), XStringFormats.TopCenter);
             End();
             Y = Math.Max(Y, factsTop + qrSize + 30) + 4;
@@ -360,7 +363,7 @@ public static class AttestationPdf
                 + "and whether the file changed since signing. " + signingTime
                 + $"Anyone holding it can confirm it is authentic and still current at {verifyUrl}, or by uploading the file there: "
                 + "its SHA-256 is compared with the one recorded when it was issued.";
-            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            BeginBlock(Tag.P);
             foreach (var l in PdfText.Wrap(how, Type.CellSmall, ContentWidth, 6))
             {
                 g.DrawString(l, Type.CellSmall, Ink.Muted, Left, Y, XStringFormats.TopLeft);
@@ -449,7 +452,7 @@ public static class AttestationPdf
             }
 
             var text = numbered ? $"{++_section}. {title}" : title;
-            BeginBlock(PdfBlockLevelElementTag.Heading2);
+            BeginBlock(Tag.H2);
             Gfx.DrawString(text, Type.Heading, Ink.Navy, Left, Y, XStringFormats.TopLeft);
             End();
             Y += 20;
@@ -460,7 +463,7 @@ public static class AttestationPdf
             // A note is one paragraph and never split across pages.
             var lines = PdfText.Wrap(text, Type.Italic, ContentWidth, 8);
             Ensure(13 * lines.Count);
-            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            BeginBlock(Tag.P);
             foreach (var l in lines)
             {
                 Gfx.DrawString(l, Type.Italic, Ink.Muted, Left, Y, XStringFormats.TopLeft);
@@ -474,7 +477,7 @@ public static class AttestationPdf
         /// <summary>One line of text as a paragraph, <paramref name="advance"/> points tall.</summary>
         private void Paragraph(string text, XFont font, XBrush brush, double advance)
         {
-            BeginBlock(PdfBlockLevelElementTag.Paragraph);
+            BeginBlock(Tag.P);
             Gfx.DrawString(text, font, brush, Left, Y, XStringFormats.TopLeft);
             End();
             Y += advance;

@@ -191,10 +191,12 @@ public static class AttestationSigner
         AttestationTimestamping? timestamping, string verificationCode, string issuer)
     {
         using var stream = new MemoryStream();
+        // The structure tree is written by the patcher once PDFsharp has numbered the pages and the signature widget.
+        var tree = PdfStructureTree.Of(document);
         var signer = new AttestationCmsSigner(certificate, timestamping)
         {
             // Read when called: PDFsharp sets the Producer while saving.
-            ContentToSign = () => SignedPdfPatcher.Patch(stream, AttestationArchive.Xmp(document.Info, Language)),
+            ContentToSign = () => SignedPdfPatcher.Patch(stream, AttestationArchive.Xmp(document.Info, Language), tree),
         };
         var options = new DigitalSignatureOptions
         {

@@ -1,6 +1,5 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
-using PdfSharp.UniversalAccessibility;
 
 namespace Compliance.Web.Features.Attestations;
 
@@ -14,11 +13,11 @@ internal sealed record PdfTableStyle(
 /// header and a footer, and tables whose rows are as tall as their tallest wrapped cell, that break across pages with
 /// the header row repeated, with striped rows and full-width band rows that group the rows below them.
 ///
-/// Tagged for PDF/UA through PDFsharp's <see cref="UAManager"/>: text is drawn inside structure elements
-/// (headings, paragraphs, Table/TR/TH/TD), everything else (fills, rules, running header, footer, the header row
-/// repeated on later pages) is marked as an artifact. PDFsharp's manager only accepts drawing on the newest page,
-/// so the footer ("Page X of Y") is drawn as each page opens, and Y comes from a first, counting pass over the same
-/// content (<c>document</c> null): it lays everything out on a measuring context that draws nothing.
+/// Tagged for PDF/UA (<see cref="PdfStructureTree"/>): text is drawn inside structure elements (headings, paragraphs,
+/// Table/TR/TH/TD), everything else (fills, rules, running header, footer, the header row repeated on later pages) is
+/// marked as an artifact. Each page is drawn once, top to bottom, so the footer ("Page X of Y") is drawn as the page
+/// opens, and Y comes from a first, counting pass over the same content (<c>document</c> null): it lays everything out
+/// on a measuring context that draws nothing.
 /// </summary>
 internal abstract class PdfPageFlow
 {
@@ -34,23 +33,21 @@ internal abstract class PdfPageFlow
 
     private readonly PdfDocument? _document;
     private readonly PdfTableStyle _style;
-    private readonly UAManager? _ua;
-    private readonly StructureBuilder? _tags;
+    private readonly PdfStructureTree? _tags;
     private XGraphics? _gfx;
     private Column[] _columns = [];
     private bool _stripe;
     private bool _tableOpen;
-    private readonly List<PdfItem> _finishedPagesParents = [];
 
     /// <param name="document">The document to draw into; null for the counting pass, which only paginates.</param>
-    protected PdfPageFlow(PdfDocument? document, PdfTableStyle style)
+    /// <param name="tagged">False only to measure what tagging costs (the benchmark's control).</param>
+    protected PdfPageFlow(PdfDocument? document, PdfTableStyle style, bool tagged = true)
     {
         _document = document;
         _style = style;
         if (document is not null)
         {
-            _ua = UAManager.ForDocument(document);
-            _tags = _ua.StructureBuilder;
+            _tags = tagged ? new PdfStructureTree(document) : null;
         }
         else
         {
@@ -75,31 +72,14 @@ internal abstract class PdfPageFlow
     public void Finish()
     {
         EndTable();
-        _tags?.EndMarkedContentsWithId();
         if (_document is not null)
         {
+            _tags?.Finish();
+            _tags?.EndPage();
             _gfx?.Dispose();
             _gfx = null;
-            if (ParentTreeNums() is { } nums)
-            {
-                for (var i = 0; i < _finishedPagesParents.Count; i++)
-                {
-                    nums.Elements.Insert(i, _finishedPagesParents[i]);
-                }
-
-                _finishedPagesParents.Clear();
-            }
         }
     }
-
-    /// <summary>
-    /// The parent tree's flat /Nums array (page key, array of the page's structure elements by MCID). PDFsharp
-    /// searches it linearly on every marked content it adds; <see cref="NewPage"/> moves a finished page's entry
-    /// out of it and <see cref="Finish"/> puts them all back, so the search stays one page long (without this,
-    /// 10,000 bindings spent seconds in that search).
-    /// </summary>
-    private PdfArray? ParentTreeNums() =>
-        (_ua?.StructureTreeRoot.Elements.GetDictionary("/ParentTree") as PdfNumberTreeNode)?.Elements.GetArray("/Nums");
 
     protected void NewPage(bool runningHeader = true)
     {
@@ -110,24 +90,17 @@ internal abstract class PdfPageFlow
             return;
         }
 
-        // Marked content ends on the page it began (the manager writes the EMC through the current graphics).
-        _tags!.EndMarkedContentsWithId();
+        // Marked content ends on the page it began; an element still open resumes on the next page.
+        _tags?.EndPage();
         _gfx?.Dispose();
-        if (ParentTreeNums() is { } nums)
-        {
-            _finishedPagesParents.AddRange(nums.Elements);
-            nums.Elements.Clear();
-        }
-
         var page = _document.AddPage();
         page.Width = XUnit.FromPoint(PageWidth);
         page.Height = XUnit.FromPoint(PageHeight);
         _gfx = XGraphics.FromPdfPage(page);
+        _tags?.BeginPage(page, _gfx);
         BeginArtifact();
         PageFurniture(_gfx, Pages, runningHeader);
         EndArtifact();
-        // A text element continued from the previous page resumes in a text object.
-        _ua!.BeginTextMode();
     }
 
     /// <summary>Starts a new page unless <paramref name="height"/> points still fit on this one.</summary>
@@ -142,23 +115,28 @@ internal abstract class PdfPageFlow
     // ---------- Tags ----------
 
     /// <summary>
-    /// Opens a structure element whose content is text. The marked content it gets begins inside a text object and
-    /// ends inside it (PDFsharp would otherwise let a BT/ET pair straddle the marked content's boundary).
+    /// Opens a structure element: Table and TR group other elements; the others own the text drawn until
+    /// <see cref="End"/>, as marked content that begins and ends inside a text object (a BT/ET pair never straddles it).
     /// </summary>
-    protected void Begin(PdfBlockLevelElementTag tag)
+    protected void Begin(Tag tag)
     {
         if (_tags is null)
         {
             return;
         }
 
-        _tags.EndMarkedContentsWithId();
-        _tags.BeginElement(tag);
-        _ua!.BeginTextMode();
+        if (tag is Tag.Table or Tag.TR)
+        {
+            _tags.BeginGroup(tag);
+            return;
+        }
+
+        PdfSharp.UniversalAccessibility.PdfRendererExtensions.BeginTextMode(Gfx);
+        _tags.BeginContent(tag);
     }
 
     /// <summary>A block outside tables (heading, paragraph): ends an open table first.</summary>
-    protected void BeginBlock(PdfBlockLevelElementTag tag)
+    protected void BeginBlock(Tag tag)
     {
         EndTable();
         Begin(tag);
@@ -166,33 +144,14 @@ internal abstract class PdfPageFlow
 
     protected void End() => _tags?.End();
 
-    /// <summary>Scope of the TH just begun: <c>Column</c> or <c>Row</c>.</summary>
+    /// <summary>Scope of the TH just begun: <c>Column</c> or <c>Row</c> (one shared attribute object per scope).</summary>
     protected void Scope(string scope) =>
-        _tags?.CurrentStructureElement.TableAttributes.Elements.SetName("/Scope", "/" + scope);
+        _tags?.SetSharedAttributes("Table", "Scope", scope == "Row" ? "/Row" : "/Column");
 
     /// <summary>Drawing that carries no content of its own (fills, rules, repeated headers, page furniture).</summary>
-    protected void BeginArtifact()
-    {
-        if (_tags is null)
-        {
-            return;
-        }
+    protected void BeginArtifact() => _tags?.BeginArtifact();
 
-        _tags.EndMarkedContentsWithId();
-        _ua!.BeginGraphicMode();
-        _tags.BeginArtifact();
-    }
-
-    protected void EndArtifact()
-    {
-        if (_tags is null)
-        {
-            return;
-        }
-
-        _ua!.BeginGraphicMode();
-        _tags.End();
-    }
+    protected void EndArtifact() => _tags?.EndArtifact();
 
     /// <summary>A figure drawn with vector graphics; <paramref name="box"/> in page coordinates from the top.</summary>
     protected void BeginFigure(string alternativeText, XRect box)
@@ -203,22 +162,12 @@ internal abstract class PdfPageFlow
             return;
         }
 
-        _tags.EndMarkedContentsWithId();
-        _ua!.BeginGraphicMode();
+        PdfSharp.UniversalAccessibility.PdfRendererExtensions.BeginGraphicMode(Gfx);
         // The layout attribute's BBox is in PDF space (origin bottom left).
-        _tags.BeginElement(PdfIllustrationElementTag.Figure, alternativeText, new XRect(box.X, PageHeight - box.Bottom, box.Width, box.Height));
+        _tags.BeginContent(Tag.Figure, alternativeText, new XRect(box.X, PageHeight - box.Bottom, box.Width, box.Height));
     }
 
-    protected void EndFigure()
-    {
-        if (_tags is null)
-        {
-            return;
-        }
-
-        _ua!.BeginGraphicMode();
-        _tags.End();
-    }
+    protected void EndFigure() => _tags?.End();
 
     private void EndTable()
     {
@@ -237,7 +186,7 @@ internal abstract class PdfPageFlow
         _columns = columns;
         _stripe = false;
         Ensure(HeaderHeight + 48);
-        Begin(PdfBlockLevelElementTag.Table);
+        Begin(Tag.Table);
         _tableOpen = true;
         Header(repeated: false);
     }
@@ -251,7 +200,7 @@ internal abstract class PdfPageFlow
         if (!repeated)
         {
             EndArtifact();
-            Begin(PdfBlockLevelElementTag.TableRow);
+            Begin(Tag.TR);
         }
 
         var x = Left;
@@ -259,7 +208,7 @@ internal abstract class PdfPageFlow
         {
             if (!repeated)
             {
-                Begin(PdfBlockLevelElementTag.TableHeaderCell);
+                Begin(Tag.TH);
                 Scope("Column");
             }
 
@@ -304,9 +253,9 @@ internal abstract class PdfPageFlow
         BeginArtifact();
         g.DrawRectangle(_style.BandFill, Left, Y, ContentWidth, height);
         EndArtifact();
-        Begin(PdfBlockLevelElementTag.TableRow);
-        Begin(PdfBlockLevelElementTag.TableDataCell);
-        _tags?.SetColSpan(_columns.Length);
+        Begin(Tag.TR);
+        Begin(Tag.TD);
+        _tags?.SetSharedAttributes("Table", "ColSpan", _columns.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         g.DrawString(title, _style.BandTitleFont, _style.BandTitleBrush, Left + CellPad, Y + 5, XStringFormats.TopLeft);
         var y = Y + 5.8;
         foreach (var l in detailLines)
@@ -355,13 +304,13 @@ internal abstract class PdfPageFlow
         }
 
         _stripe = !_stripe;
-        Begin(PdfBlockLevelElementTag.TableRow);
+        Begin(Tag.TR);
         var x = Left;
         for (var i = 0; i < cells.Length; i++)
         {
             var column = _columns[i];
             var y = Y + CellPad + 0.5;
-            Begin(PdfBlockLevelElementTag.TableDataCell);
+            Begin(Tag.TD);
             foreach (var (line, font, brush) in laidOut[i])
             {
                 if (column.AlignRight)

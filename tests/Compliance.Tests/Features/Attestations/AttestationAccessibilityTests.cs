@@ -15,13 +15,21 @@ public sealed class AttestationAccessibilityTests(AttestationFixture fixture) : 
     private async Task<byte[]> AcmePdfAsync() =>
         (await fixture.Service.GetFileAsync(fixture.Acme.Id, "pdf", CustomerScope.Unrestricted))!.Content;
 
-    private static byte[] Unsigned(int bindings)
+    /// <summary>A signed synthetic attestation: the structure tree is written when the signed file is (SignedPdfPatcher).</summary>
+    private static async Task<byte[]> SignedAsync(int bindings)
     {
         var document = AttestationPdf.Render(AttestationPdfTests.Synthetic(bindings), new string('a', 64),
             "https://example.test/verify/ABCD-EFGH-JK23", developmentCopy: true);
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        var folder = Directory.CreateTempSubdirectory("compliance-ua-").FullName;
+        try
+        {
+            using var certificate = AttestationCertificate.Load(new AttestationOptions(), folder, isProduction: false);
+            return (await AttestationSigner.SignAndSaveAsync(document, certificate, null, "ABCD-EFGH-JK23", "officer")).Pdf;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static string Squash(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
@@ -116,9 +124,37 @@ public sealed class AttestationAccessibilityTests(AttestationFixture fixture) : 
     }
 
     [Fact]
-    public void A_thousand_bindings_tag_the_header_row_once_and_mark_its_repeats_on_later_pages_as_artifacts()
+    public async Task The_signature_widget_is_the_content_of_a_form_element_and_the_parent_tree_maps_its_key_back_to_it()
     {
-        using var pdf = PdfDocument.Open(Unsigned(1000));
+        using var pdf = PdfDocument.Open(await AcmePdfAsync());
+        var tagged = new TaggedPdf(pdf);
+
+        var form = Assert.Single(tagged.All, e => e.Type == "Form");
+        Assert.Equal("Document", form.Parent!.Type);
+        Assert.Equal(PdfStructureTree.SignatureDescription, form.String(tagged, "Alt"));
+        var objr = Assert.IsType<DictionaryToken>(tagged.Resolve(form.Dictionary.Data["K"]));
+        Assert.Equal("OBJR", Assert.IsType<NameToken>(objr.Data["Type"]).Data);
+        var widgetReference = Assert.IsType<IndirectReferenceToken>(objr.Data["Obj"]);
+        var widget = Assert.IsType<DictionaryToken>(tagged.Resolve(widgetReference));
+        Assert.Equal("Sig", Assert.IsType<NameToken>(widget.Data["FT"]).Data);
+        Assert.Equal(PdfStructureTree.SignatureDescription, Assert.IsType<StringToken>(widget.Data["TU"]).Data);
+        var annotations = Assert.IsType<ArrayToken>(tagged.Resolve(pdf.GetPage(1).Dictionary.Data["Annots"]));
+        Assert.Contains(annotations.Data, a => a is IndirectReferenceToken r && r.Data.Equals(widgetReference.Data));
+
+        var key = Assert.IsType<NumericToken>(widget.Data["StructParent"]).Int;
+        var root = Assert.IsType<DictionaryToken>(tagged.Resolve(pdf.Structure.Catalog.CatalogDictionary.Data["StructTreeRoot"]));
+        var parentTree = Assert.IsType<DictionaryToken>(tagged.Resolve(root.Data["ParentTree"]));
+        var nums = Assert.IsType<ArrayToken>(tagged.Resolve(parentTree.Data["Nums"])).Data;
+        var at = Enumerable.Range(0, nums.Count / 2).Single(i => ((NumericToken)nums[2 * i]).Int == key);
+        var mapped = Assert.IsType<DictionaryToken>(tagged.Resolve(nums[2 * at + 1]));
+        Assert.Equal("Form", Assert.IsType<NameToken>(mapped.Data["S"]).Data);
+        Assert.True(key < Assert.IsType<NumericToken>(root.Data["ParentTreeNextKey"]).Int);
+    }
+
+    [Fact]
+    public async Task A_thousand_bindings_tag_the_header_row_once_and_mark_its_repeats_on_later_pages_as_artifacts()
+    {
+        using var pdf = PdfDocument.Open(await SignedAsync(1000));
         var tagged = new TaggedPdf(pdf);
         var elements = tagged.All.ToList();
 
