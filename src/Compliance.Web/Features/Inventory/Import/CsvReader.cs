@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Compliance.Web.Features.Inventory.Import;
 
-/// <summary>An RFC 4180 reader: quoted fields, doubled quotes, commas and line breaks inside quotes.</summary>
+/// <summary>CSV text in and out: strict UTF-8, rows by <see cref="CsvRowParser"/>, cells written formula-safe.</summary>
 public static class Csv
 {
     public sealed record Row(int Number, string[] Fields);
@@ -24,66 +24,18 @@ public static class Csv
 
     public static IEnumerable<Row> Parse(string text)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var row = 1;
-        var startRow = 1;
-        for (var i = 0; i < text.Length; i++)
+        const int block = 65536;
+        var parser = new CsvRowParser(fileName: null);
+        var ready = new List<Row>();
+        for (var at = 0; at < text.Length; at += block)
         {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    if (c == '\n') row++;
-                    field.Append(c);
-                }
-            }
-            else if (c == '"' && field.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c is '\r' or '\n')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
-                fields.Add(field.ToString());
-                field.Clear();
-                if (fields.Count > 1 || fields[0].Length > 0) yield return new Row(startRow, [.. fields]);
-                fields.Clear();
-                row++;
-                startRow = row;
-            }
-            else
-            {
-                field.Append(c);
-            }
+            parser.Feed(text.AsSpan(at, Math.Min(block, text.Length - at)), ready);
+            foreach (var row in ready) yield return row;
+            ready.Clear();
         }
 
-        if (quoted)
-        {
-            throw new ImportException(new ImportError(null, startRow, null, "A quoted field is never closed: a \" is missing."));
-        }
-
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            yield return new Row(startRow, [.. fields]);
-        }
+        parser.Finish(ready);
+        foreach (var row in ready) yield return row;
     }
 
     /// <summary>Quotes a value for writing when it holds a comma, quote or line break.</summary>
