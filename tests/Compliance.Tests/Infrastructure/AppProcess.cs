@@ -9,15 +9,19 @@ namespace Compliance.Tests.Infrastructure;
 /// <summary>
 /// The built web app as a real child process (its own runtime, Kestrel on a free loopback port), configured through
 /// environment variables as an operator would. Its output goes to the test's output and is kept, so a failure can say
-/// what the process said. Killed with SIGKILL (no shutdown, no cleanup) by <see cref="Kill"/> and on dispose.
+/// what the process said. Killed with SIGKILL (no shutdown, no cleanup) by <see cref="KillAsync"/> and on dispose.
+/// Each process runs in a folder of its own (links to the build output): its content root, so its <c>App_Data</c> (the
+/// embedded identity provider's database and certificates on a server engine) is its own, as on separate machines.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ITestOutputHelper _output;
 
-    private AppProcess(string name, Uri address, Process process, ITestOutputHelper output) =>
-        (Name, Address, Process, _output) = (name, address, process, output);
+    private readonly string _folder;
+
+    private AppProcess(string name, Uri address, Process process, string folder, ITestOutputHelper output) =>
+        (Name, Address, Process, _folder, _output) = (name, address, process, folder, output);
 
     public string Name { get; }
 
@@ -28,7 +32,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Starts the app with the Development environment, jobs on, no demo data and no check-trigger delay, plus <paramref name="settings"/> (configuration keys with ':').</summary>
     public static AppProcess Start(string name, IReadOnlyDictionary<string, string> settings, ITestOutputHelper output)
     {
-        var web = WebAppFolder();
+        var web = LinkedCopy(WebAppFolder(), name);
         var start = new ProcessStartInfo("dotnet", [Path.Combine(web, "Compliance.Web.dll")])
         {
             WorkingDirectory = web,
@@ -48,7 +52,7 @@ public sealed class AppProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var app = new AppProcess(name, address, Process.Start(start)!, output);
+        var app = new AppProcess(name, address, Process.Start(start)!, web, output);
         // Drained so a full pipe never blocks the child; warnings and errors (written to stdout) explain a failure.
         app.Process.OutputDataReceived += (_, e) => app.Keep(e.Data);
         app.Process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
@@ -103,6 +107,34 @@ public sealed class AppProcess : IAsyncDisposable
     {
         await KillAsync();
         Process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temporary-file cleanup.
+        }
+    }
+
+    /// <summary>A new folder with a link to every file of the build output but its <c>App_Data</c>.</summary>
+    private static string LinkedCopy(string web, string name)
+    {
+        var folder = Directory.CreateTempSubdirectory($"compliance-app-{name}-").FullName;
+        foreach (var file in Directory.EnumerateFiles(web, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(web, file);
+            if (relative.StartsWith("App_Data" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var link = Path.Combine(folder, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, file);
+        }
+
+        return folder;
     }
 
     private void Keep(string? line)
