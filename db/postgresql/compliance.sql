@@ -1165,3 +1165,32 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153411_EndedSessions') THEN
+    CREATE TABLE "EndedSessions" (
+        "Id" character varying(64) NOT NULL,
+        "Until" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_EndedSessions" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153411_EndedSessions') THEN
+    CREATE INDEX "IX_EndedSessions_Until" ON "EndedSessions" ("Until");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153411_EndedSessions') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129153411_EndedSessions', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

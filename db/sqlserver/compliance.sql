@@ -1452,3 +1452,36 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153318_EndedSessions'
+)
+BEGIN
+    CREATE TABLE [EndedSessions] (
+        [Id] nvarchar(64) NOT NULL,
+        [Until] datetime2 NOT NULL,
+        CONSTRAINT [PK_EndedSessions] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153318_EndedSessions'
+)
+BEGIN
+    CREATE INDEX [IX_EndedSessions_Until] ON [EndedSessions] ([Until]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153318_EndedSessions'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129153318_EndedSessions', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -1,6 +1,5 @@
 using Compliance.Domain;
 using Compliance.Web.Features.Checks;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Features.Checks.Run;
@@ -32,12 +31,14 @@ public static class DecisionBenchmark
         var pairs = Enumerable.Range(0, 4096).Select(_ => (Model: models[random.Next(models.Length)], Workload: random.Next(1, maxWorkload + 1))).ToArray();
 
         // Limit: the prepared read and the rule, nothing else.
-        await using var connection = new SqliteConnection(bench.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT w.CustomerId, c.Sector, w.ImpactLevel, w.DataCategories FROM Workloads w JOIN Customers c ON c.Id = w.CustomerId WHERE w.Id = $id";
+        // The engine's own ADO.NET connection (SQLite or PostgreSQL), opened outside EF Core.
+        await using var raw = bench.Create();
+        await raw.Database.OpenConnectionAsync();
+        await using var cmd = raw.Database.GetDbConnection().CreateCommand();
+        cmd.CommandText = """SELECT w."CustomerId", c."Sector", w."ImpactLevel", w."DataCategories" FROM "Workloads" w JOIN "Customers" c ON c."Id" = w."CustomerId" WHERE w."Id" = @id""";
         var id = cmd.CreateParameter();
-        id.ParameterName = "$id";
+        id.ParameterName = "@id";
+        id.Value = 0; // typed before preparing (PostgreSQL prepares with the parameter's type)
         cmd.Parameters.Add(id);
         await cmd.PrepareAsync();
         var window = options.Value.ExpiringSoonWindow;

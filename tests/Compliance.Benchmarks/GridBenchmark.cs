@@ -28,12 +28,13 @@ public static class GridBenchmark
         var connection = raw.Database.GetDbConnection();
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = """
-            SELECT b.Id, c.Name, w.Name, w.ImpactLevel, m.DisplayName, m.HostModelId, m.Hosting, b.Usage, b."From"
-            FROM Bindings b CROSS JOIN Workloads w CROSS JOIN Customers c CROSS JOIN Models m
-            WHERE w.Id = b.WorkloadId AND c.Id = w.CustomerId AND m.Id = b.ModelId AND b.Id > $after ORDER BY b.Id LIMIT 25
+            SELECT b."Id", c."Name", w."Name", w."ImpactLevel", m."DisplayName", m."HostModelId", m."Hosting", b."Usage", b."From"
+            FROM "Bindings" b CROSS JOIN "Workloads" w CROSS JOIN "Customers" c CROSS JOIN "Models" m
+            WHERE w."Id" = b."WorkloadId" AND c."Id" = w."CustomerId" AND m."Id" = b."ModelId" AND b."Id" > @after ORDER BY b."Id" LIMIT 25
             """;
         var after = cmd.CreateParameter();
-        after.ParameterName = "$after";
+        after.ParameterName = "@after";
+        after.Value = 0; // typed before preparing (PostgreSQL prepares with the parameter's type)
         cmd.Parameters.Add(after);
         await cmd.PrepareAsync();
         var limit = await Measure.SamplesAsync(20, samples, async i =>

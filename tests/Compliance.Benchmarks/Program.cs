@@ -16,7 +16,7 @@ using Compliance.Web.Data.DemoData;
 //             --circuits-per-context=200 circuits per browser context)
 //   generate  only generate 1,000,000 bindings into --out=<file.db>, for experiments in sqlite3; only when named
 //   --smoke   tiny sizes: proves the benchmarks still compile and run (CI)
-//   --postgresql  generate into PostgreSQL (COMPLIANCE_TEST_POSTGRES names the server) instead of SQLite; check only
+//   --postgresql  generate into PostgreSQL (COMPLIANCE_TEST_POSTGRES names the server) instead of SQLite (check, recheck, decision, grid)
 // Each RESULT line gives the figure, the physical limit measured in the same run and their ratio (docs/performance.md).
 var smoke = args.Contains("--smoke");
 if (args.Contains("--postgresql"))

@@ -815,6 +815,22 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                     b.ToTable("CustomerApiClients");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.EndedSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Until");
+
+                    b.ToTable("EndedSessions");
+                });
+
             modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
                 {
                     b.Property<int>("Id")

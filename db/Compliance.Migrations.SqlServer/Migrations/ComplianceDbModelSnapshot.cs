@@ -818,6 +818,22 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.ToTable("CustomerApiClients");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.EndedSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Until");
+
+                    b.ToTable("EndedSessions");
+                });
+
             modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
                 {
                     b.Property<int>("Id")

@@ -785,6 +785,22 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.ToTable("CustomerApiClients");
                 });
 
+            modelBuilder.Entity("Compliance.Domain.EndedSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Until");
+
+                    b.ToTable("EndedSessions");
+                });
+
             modelBuilder.Entity("Compliance.Domain.EvidencePackage", b =>
                 {
                     b.Property<int>("Id")

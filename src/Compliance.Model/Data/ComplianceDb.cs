@@ -38,6 +38,9 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     /// <summary>Answers to creating API requests sent with an Idempotency-Key, replayed to retries for a day.</summary>
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
 
+    /// <summary>Signed-out sessions, so every instance refuses their cookies (used on server engines; see SessionStore).</summary>
+    public DbSet<EndedSession> EndedSessions => Set<EndedSession>();
+
     /// <summary>The Data Protection key ring, shared by every instance so cookies stay valid across them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -48,7 +48,7 @@ public static class AuthSetup
         var sessions = builder.Configuration.GetSection("Sessions").Get<SessionOptions>() ?? new SessionOptions();
         builder.Services.Configure<SessionOptions>(builder.Configuration.GetSection("Sessions"));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSingleton<EndedSessions>();
         builder.Services.AddSingleton<SessionStore>();
 
         builder.Services.AddAuthentication(o =>

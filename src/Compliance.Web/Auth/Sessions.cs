@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Web.Auth;
@@ -26,11 +25,10 @@ public sealed class SessionOptions
 /// Server-side session state. Every cookie session carries a random id and its absolute end (claims added at
 /// sign-in); signing out records the id as ended until that end. A cookie (replayed, or still held by another tab)
 /// whose id has ended, whose absolute end has passed, or which has no id at all, is refused on every request, and
-/// live circuits find out at their next revalidation. The record lives in <see cref="IDistributedCache"/>: in
-/// memory by default (one instance, or sticky sessions: every tab of a browser reaches the same instance); register
-/// a shared cache (Redis, SQL Server) for several instances without stickiness.
+/// live circuits find out at their next revalidation. The record lives in the database (<see cref="EndedSessions"/>),
+/// so a session ended on one instance is refused by every other at its next request, with or without sticky sessions.
 /// </summary>
-public sealed class SessionStore(IDistributedCache cache, TimeProvider clock)
+public sealed class SessionStore(EndedSessions ended, TimeProvider clock)
 {
     public const string IdClaim = "session_id";
 
@@ -61,7 +59,7 @@ public sealed class SessionStore(IDistributedCache cache, TimeProvider clock)
             return false;
         }
 
-        return await cache.GetAsync(Key(id), ct) is null;
+        return !await ended.ContainsAsync(id, ct);
     }
 
     /// <summary>Ends the principal's session everywhere (until its absolute end, after which it is dead anyway).</summary>
@@ -73,15 +71,13 @@ public sealed class SessionStore(IDistributedCache cache, TimeProvider clock)
         }
 
         var until = Expires(principal) is { } e && e > clock.GetUtcNow() ? e : clock.GetUtcNow().AddMinutes(1);
-        await cache.SetAsync(Key(id), [1], new DistributedCacheEntryOptions { AbsoluteExpiration = until }, ct);
+        await ended.AddAsync(id, until, ct);
     }
 
     private static DateTimeOffset? Expires(ClaimsPrincipal principal) =>
         long.TryParse(principal.FindFirst(ExpiresClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
-
-    private static string Key(string id) => "compliance:session-ended:" + id;
 
     /// <summary>Cookie events: stamp the session at sign-in, refuse an ended one on every request.</summary>
     public static void Configure(CookieAuthenticationEvents events, SessionOptions options)

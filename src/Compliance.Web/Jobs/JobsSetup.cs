@@ -79,7 +79,7 @@ public static class JobsSetup
                 {
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     InvisibilityTimeout = InvisibilityTimeout,
-                    // A killed process's locks (the schedule poller's, a job's DisableConcurrentExecution) block the restarted
+                    // A killed process's locks (the schedulers') block the restarted
                     // one until they expire; a live holder renews them, so a few seconds is safe.
                     DistributedLockLifetime = TimeSpan.FromSeconds(5),
                 });

@@ -58,7 +58,9 @@ public abstract class ScaleOutTests : IDisposable
         _other.Dispose();
     }
 
-    private static string SignInCookie(IServiceProvider services)
+    private static string SignInCookie(IServiceProvider services) => SignIn(services).Cookie;
+
+    private static (string Cookie, ClaimsPrincipal User) SignIn(IServiceProvider services)
     {
         var identity = new ClaimsIdentity([new Claim("sub", "officer"), new Claim("name", "officer"), new Claim("role", Roles.ComplianceOfficer)],
             CookieAuthenticationDefaults.AuthenticationScheme, "name", "role");
@@ -66,7 +68,7 @@ public abstract class ScaleOutTests : IDisposable
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddHours(1) },
             CookieAuthenticationDefaults.AuthenticationScheme);
         var cookies = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
-        return $"{cookies.Cookie.Name}={cookies.TicketDataFormat.Protect(ticket)}";
+        return ($"{cookies.Cookie.Name}={cookies.TicketDataFormat.Protect(ticket)}", ticket.Principal);
     }
 
     private static async Task<HttpStatusCode> PingAsync(WebApplicationFactory<Program> instance, string? cookie)
@@ -91,6 +93,18 @@ public abstract class ScaleOutTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await PingAsync(_b, cookie));
         Assert.Equal(HttpStatusCode.Unauthorized, await PingAsync(_b, null));
         Assert.Equal(HttpStatusCode.Unauthorized, await PingAsync(_other, cookie)); // its own database, its own key ring
+    }
+
+    [Fact]
+    public async Task A_session_signed_out_on_one_instance_is_refused_by_the_other_at_its_next_request()
+    {
+        var (cookie, user) = SignIn(_a.Services);
+        Assert.Equal(HttpStatusCode.OK, await PingAsync(_b, cookie));
+
+        await _a.Services.GetRequiredService<SessionStore>().EndAsync(user);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await PingAsync(_b, cookie));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PingAsync(_a, cookie));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class SqlServerTextTests
     private static readonly Type[] SendingTypes =
     [
         typeof(CheckStore), typeof(SqlServerCheckStore), typeof(FindingChangeLog), typeof(DecisionService), typeof(AuditTrail),
-        typeof(CheckRunLock), typeof(CheckStore).Assembly.GetType("Compliance.Web.Features.Checks.Run.ModelRecheck", throwOnError: true)!,
+        typeof(Compliance.Web.Jobs.InstanceLock), typeof(CheckStore).Assembly.GetType("Compliance.Web.Features.Checks.Run.ModelRecheck", throwOnError: true)!,
     ];
 
     public static TheoryData<string, string> CommandTexts()
@@ -78,8 +78,8 @@ public sealed class SqlServerTextTests
         Assert.Contains("CheckStore.ResolveUnseen with OUTPUT", names);
         Assert.Contains("AuditTrail.InsertSql", names);
         Assert.Contains("AuditTrail.SqlServerChainLock", names);
-        Assert.Contains("CheckRunLock.SqlServerTake", names);
-        Assert.Contains("CheckRunLock.SqlServerRelease", names);
+        Assert.Contains("InstanceLock.SqlServerTake", names);
+        Assert.Contains("InstanceLock.SqlServerRelease", names);
         Assert.Contains("DecisionService.WorkloadSql", names);
     }
 

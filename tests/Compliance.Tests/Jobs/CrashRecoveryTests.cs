@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Data.DemoData;
@@ -38,92 +36,37 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task After_a_kill_mid_check_the_restarted_app_marks_the_run_interrupted_and_checks_again_within_10_seconds()
     {
         int interrupted;
-        using (var first = StartApp(out _))
+        await using (var first = StartApp())
         {
             interrupted = await WaitForAsync(() => RunIdAsync(CheckRunStatus.Running), TimeSpan.FromSeconds(120), "a running check");
-            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no cleanup
-            await first.WaitForExitAsync();
+            await first.KillAsync(); // SIGKILL: no shutdown, no cleanup
         }
 
         Assert.Equal(CheckRunStatus.Running, await StatusAsync(interrupted));
 
         var launch = Stopwatch.StartNew();
-        using var second = StartApp(out var address);
-        try
-        {
-            // The process's own boot (runtime, host, migrations check) depends on the machine's load; what the fix
-            // bounds is the wait from a started app to its first check, which used to wait on the dead process's lock.
-            using var http = new HttpClient { BaseAddress = address };
-            await WaitForAsync(async () => (await http.GetAsync("/health")).IsSuccessStatusCode ? 1 : null, TimeSpan.FromSeconds(120), "a started app");
-            var ready = launch.Elapsed;
-            Assert.NotEqual(CheckRunStatus.Running, await StatusAsync(interrupted));
-            var next = await WaitForAsync(() => RunIdAsync(CheckRunStatus.Running, CheckRunStatus.Succeeded, after: interrupted), TimeSpan.FromSeconds(60), "the next check");
-            var resumed = launch.Elapsed - ready;
-            output.WriteLine($"Restarted app ready after {ready.TotalSeconds:0.0} s; next check {next} started {resumed.TotalSeconds:0.0} s later ({launch.Elapsed.TotalSeconds:0.0} s after the launch).");
-            Assert.True(resumed < TimeSpan.FromSeconds(10), $"The next check started {resumed.TotalSeconds:0.0} s after the restarted app was ready.");
+        await using var second = StartApp();
+        // The process's own boot (runtime, host, migrations check) depends on the machine's load; what the fix
+        // bounds is the wait from a started app to its first check, which used to wait on the dead process's lock.
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        var ready = launch.Elapsed;
+        Assert.NotEqual(CheckRunStatus.Running, await StatusAsync(interrupted));
+        var next = await WaitForAsync(() => RunIdAsync(CheckRunStatus.Running, CheckRunStatus.Succeeded, after: interrupted), TimeSpan.FromSeconds(60), "the next check");
+        var resumed = launch.Elapsed - ready;
+        output.WriteLine($"Restarted app ready after {ready.TotalSeconds:0.0} s; next check {next} started {resumed.TotalSeconds:0.0} s later ({launch.Elapsed.TotalSeconds:0.0} s after the launch).");
+        Assert.True(resumed < TimeSpan.FromSeconds(10), $"The next check started {resumed.TotalSeconds:0.0} s after the restarted app was ready.");
 
-            await WaitForAsync(async () => await StatusAsync(next) == CheckRunStatus.Succeeded ? next : null, TimeSpan.FromSeconds(60), "the next check to finish");
-            await using var db = _database.Create();
-            Assert.False(await db.CheckRuns.AnyAsync(r => r.Status == CheckRunStatus.Running));
-            var old = await db.CheckRuns.SingleAsync(r => r.Id == interrupted);
-            Assert.Equal((CheckRunStatus.Failed, InterruptedRuns.Message), (old.Status, old.Error));
-        }
-        finally
-        {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
-        }
+        await WaitForAsync(async () => await StatusAsync(next) == CheckRunStatus.Succeeded ? next : null, TimeSpan.FromSeconds(60), "the next check to finish");
+        await using var db = _database.Create();
+        Assert.False(await db.CheckRuns.AnyAsync(r => r.Status == CheckRunStatus.Running));
+        var old = await db.CheckRuns.SingleAsync(r => r.Id == interrupted);
+        Assert.Equal((CheckRunStatus.Failed, InterruptedRuns.Message), (old.Status, old.Error));
     }
 
-    private Process StartApp(out Uri address)
+    private AppProcess StartApp() => AppProcess.Start("app", new Dictionary<string, string>
     {
-        var web = WebAppFolder();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(web, "Compliance.Web.dll")])
-        {
-            WorkingDirectory = web,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        address = new Uri($"http://127.0.0.1:{FreePort()}");
-        start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
-        start.Environment["ConnectionStrings__Compliance"] = $"Data Source={Path.Combine(_database.Folder, "compliance.db")}";
-        start.Environment["DemoData__Enabled"] = "false";
-        start.Environment["Jobs__Enabled"] = "true";
-        start.Environment["Checks__TriggerDelaySeconds"] = "0";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        // Drained so a full pipe never blocks the child; warnings and errors (written to stdout) explain a failure.
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>The web project's own build output, beside this test project's (same configuration).</summary>
-    private static string WebAppFolder()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = here.Parent!.Name; // bin/{Configuration}/net10.0
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Compliance.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var folder = Path.Combine(root!.FullName, "src", "Compliance.Web", "bin", configuration, "net10.0");
-        Assert.True(File.Exists(Path.Combine(folder, "Compliance.Web.dll")), $"Build the web project first: {folder}");
-        return folder;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+        ["ConnectionStrings:Compliance"] = $"Data Source={Path.Combine(_database.Folder, "compliance.db")}",
+    }, output);
 
     private async Task<int?> RunIdAsync(CheckRunStatus status, CheckRunStatus? or = null, int after = 0)
     {

@@ -14,19 +14,31 @@ namespace Compliance.Tests.Security;
 /// </summary>
 public sealed partial class BrowserSession : IDisposable
 {
-    private BrowserSession(KestrelAppFactory app, CookieContainer cookies, HttpClient client) => (App, Cookies, Client) = (app, cookies, client);
+    private readonly KestrelAppFactory? _app;
 
-    public KestrelAppFactory App { get; }
+    private BrowserSession(KestrelAppFactory? app, Uri address, CookieContainer cookies, HttpClient client) =>
+        (_app, Address, Cookies, Client) = (app, address, cookies, client);
+
+    /// <summary>The in-process app signed in to (for reading its session ticket).</summary>
+    public KestrelAppFactory App => _app ?? throw new InvalidOperationException("This session is on an app in another process.");
+
+    /// <summary>The app's address: where the session was signed in.</summary>
+    public Uri Address { get; }
 
     public CookieContainer Cookies { get; }
 
     /// <summary>Follows redirects and keeps cookies, as a browser does.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<BrowserSession> SignInAsync(KestrelAppFactory app, string user)
+    public static Task<BrowserSession> SignInAsync(KestrelAppFactory app, string user) => SignInAsync(app, app.Address, user);
+
+    /// <summary>Signs in to the app at <paramref name="address"/> (e.g. a child process).</summary>
+    public static Task<BrowserSession> SignInAsync(Uri address, string user) => SignInAsync(null, address, user);
+
+    private static async Task<BrowserSession> SignInAsync(KestrelAppFactory? app, Uri address, string user)
     {
         var cookies = new CookieContainer();
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true, CookieContainer = cookies }) { BaseAddress = app.Address };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true, CookieContainer = cookies }) { BaseAddress = address };
         var login = await client.GetAsync("/account/login?returnUrl=%2Fhealth");
         Assert.Equal("/connect/login", login.RequestMessage!.RequestUri!.AbsolutePath);
         var html = await login.Content.ReadAsStringAsync();
@@ -39,7 +51,7 @@ public sealed partial class BrowserSession : IDisposable
         }));
         Assert.True(signedIn.IsSuccessStatusCode, $"sign-in of {user}: {signedIn.StatusCode}");
         Assert.Equal("/health", signedIn.RequestMessage!.RequestUri!.AbsolutePath);
-        var session = new BrowserSession(app, cookies, client);
+        var session = new BrowserSession(app, address, cookies, client);
         Assert.NotNull(session.AppCookie);
         return session;
     }
@@ -77,7 +89,7 @@ public sealed partial class BrowserSession : IDisposable
             .TicketDataFormat.Unprotect(AppCookieValue) ?? throw new InvalidOperationException("The session cookie does not decrypt.");
 
     /// <summary>The Cookie header this browser sends now: what a thief copies.</summary>
-    public string CookieHeader => Cookies.GetCookieHeader(App.Address);
+    public string CookieHeader => Cookies.GetCookieHeader(Address);
 
     /// <summary>An antiforgery token issued to this session (from a page with a form).</summary>
     public async Task<string> AntiforgeryTokenAsync() => AntiforgeryToken(await Client.GetStringAsync("/verify"));

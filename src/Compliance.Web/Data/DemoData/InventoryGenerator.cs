@@ -133,6 +133,8 @@ public static class InventoryGenerator
     {
         await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)", ct);
+        // Completing a million-row COPY (triggers firing per row) outlasts the 30 s command timeout on a loaded machine.
+        copy.Timeout = TimeSpan.FromMinutes(30);
         for (var i = 1; i <= count; i++)
         {
             await copy.StartRowAsync(ct);

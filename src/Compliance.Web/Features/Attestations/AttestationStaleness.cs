@@ -1,6 +1,7 @@
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Features.Notifications;
+using Compliance.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,10 +19,11 @@ public sealed class AttestationStaleness(
     public const string Actor = "system:attestation-staleness";
 
     /// <summary>Marks every current attestation whose statement no longer holds; returns how many it marked.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
     [AutomaticRetry(Attempts = 1, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        // One at a time across instances, and no wait after a crash (not DisableConcurrentExecution: see InstanceLock).
+        await using var exclusive = await InstanceLock.AcquireAsync(dbFactory, "attestation-staleness", ct);
         List<(int Id, int CustomerId, string Code, string IssuedBy, string Statement, string Json)> current;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {

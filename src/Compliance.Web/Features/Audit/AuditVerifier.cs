@@ -3,6 +3,7 @@ using System.Text;
 using Compliance.Data;
 using Compliance.Data.Audit;
 using Compliance.Domain;
+using Compliance.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,9 +22,13 @@ public sealed class AuditVerifier(IDbContextFactory<ComplianceDb> factory, Audit
 
     private const int MaxProblems = 20;
 
-    [DisableConcurrentExecution(timeoutInSeconds: 60 * 60)]
+    /// <summary>The recurring job: one verification at a time across instances (see <see cref="InstanceLock"/>: no wait after a crash).</summary>
     [AutomaticRetry(Attempts = 0)]
-    public Task RunScheduledAsync(CancellationToken ct) => VerifyAsync(Actor, null, ct);
+    public async Task RunScheduledAsync(CancellationToken ct)
+    {
+        await using var exclusive = await InstanceLock.AcquireAsync(factory, RecurringId, ct);
+        await VerifyAsync(Actor, null, ct);
+    }
 
     /// <summary>Runs a verification now, reporting each stage to <paramref name="progress"/> as well as to the stored row.</summary>
     public async Task<AuditVerification> VerifyAsync(string requestedBy, IProgress<string>? progress, CancellationToken ct)

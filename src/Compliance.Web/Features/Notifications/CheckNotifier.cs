@@ -1,5 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -108,9 +109,10 @@ public sealed class CheckNotifier(
     }
 
     /// <summary>The daily job. Returns the events it published.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
     public async Task<IReadOnlyList<NotificationEvent>> DeadlinesApproachingAsync(CancellationToken ct)
     {
+        // One at a time across instances, and no wait after a crash (not DisableConcurrentExecution: see InstanceLock).
+        await using var exclusive = await InstanceLock.AcquireAsync(factory, DeadlineJobId, ct);
         var at = clock.GetUtcNow().UtcDateTime;
         var horizon = at.AddDays(options.Value.DeadlineWindowDays);
         await using var db = await factory.CreateDbContextAsync(ct);

@@ -1,5 +1,6 @@
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,9 +19,10 @@ public sealed class OfficerDigest(
     public const string JobId = "officer-digest";
 
     /// <summary>The recurring job: one digest email per officer who wants it. Returns the number queued.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
     public async Task<int> SendAsync(CancellationToken ct)
     {
+        // One at a time across instances, and no wait after a crash (not DisableConcurrentExecution: see InstanceLock).
+        await using var exclusive = await InstanceLock.AcquireAsync(factory, JobId, ct);
         if (!smtp.Value.Enabled)
         {
             return 0;

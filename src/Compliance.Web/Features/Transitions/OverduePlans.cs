@@ -1,6 +1,7 @@
 using Compliance.Data;
 using Compliance.Domain;
 using Compliance.Web.Features.Notifications;
+using Compliance.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,9 +30,10 @@ public sealed class OverduePlans(IDbContextFactory<ComplianceDb> factory, INotif
         db.TransitionPlans.Where(p => (p.Status == TransitionStatus.Planned || p.Status == TransitionStatus.InProgress) && p.TargetDate < at);
 
     /// <summary>The daily job: one event per overdue plan not announced before. Returns the events published.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
     public async Task<IReadOnlyList<NotificationEvent>> NotifyAsync(CancellationToken ct)
     {
+        // One at a time across instances, and no wait after a crash (not DisableConcurrentExecution: see InstanceLock).
+        await using var exclusive = await InstanceLock.AcquireAsync(factory, JobId, ct);
         var at = clock.GetUtcNow().UtcDateTime;
         await using var db = await factory.CreateDbContextAsync(ct);
         var due = await Of(db, at).Where(p => p.OverdueNotifiedAt == null).OrderBy(p => p.Id).Take(1000)
