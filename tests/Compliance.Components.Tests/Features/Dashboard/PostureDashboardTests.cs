@@ -57,7 +57,7 @@ public sealed class PostureDashboardTests : ComponentTest
         Assert.NotNull(row.QuerySelector($"a[href='/restrictions/{restrictionId}']"));
         Assert.NotNull(page.Find("a[href='/approvals']"));
         Assert.Contains("No daily posture recorded in this range yet", page.Find("[data-testid=no-daily-trend]").TextContent);
-        Assert.Contains("Run a check to record today's", page.Markup);
+        Assert.Contains("run a check to record today's", page.Markup);
     }
 
     [Fact]
