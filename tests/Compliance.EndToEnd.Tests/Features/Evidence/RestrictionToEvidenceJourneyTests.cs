@@ -20,6 +20,9 @@ public sealed class RestrictionToEvidenceJourneyTests(BrowserHost host)
     {
         // Restrict Meta for the Health sector only (the demo's Initech), so the other journeys' customers stay as they are.
         var (admin, adminErrors) = await host.SignInAsync("admin");
+        // The staff home first: its daily trend (range buttons, customer picker) passes the accessibility scan.
+        await Expect(admin.GetByTestId("posture-trend")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Journeys.AssertAccessibleAsync(admin);
         // Through the menu: the circuit that signed in stays, so the page's buttons answer at once.
         await admin.GetByRole(AriaRole.Link, new() { Name = "Restrictions", Exact = true }).ClickAsync();
         await Expect(admin.Locator("h1")).ToHaveTextAsync("Restrictions");
