@@ -1169,6 +1169,48 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153344_PostureDays') THEN
+    CREATE TABLE "PostureDays" (
+        "Day" timestamp with time zone NOT NULL,
+        "CustomerId" integer NOT NULL,
+        "Bindings" integer NOT NULL,
+        "Compliant" integer NOT NULL,
+        "CompliantWithWaivers" integer NOT NULL,
+        "NotCompliant" integer NOT NULL,
+        "OpenCritical" integer NOT NULL,
+        "OpenHigh" integer NOT NULL,
+        "OpenMedium" integer NOT NULL,
+        "OpenLow" integer NOT NULL,
+        "OpenWarnings" integer NOT NULL,
+        "WaivedFindings" integer NOT NULL,
+        "OverduePlans" integer NOT NULL,
+        "CheckRunId" integer,
+        "ComputedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_PostureDays" PRIMARY KEY ("CustomerId", "Day")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153344_PostureDays') THEN
+    CREATE INDEX "IX_PostureDays_Day" ON "PostureDays" ("Day");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153344_PostureDays') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129153344_PostureDays', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129153411_EndedSessions') THEN
     CREATE TABLE "EndedSessions" (
         "Id" character varying(64) NOT NULL,

@@ -1455,6 +1455,52 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153242_PostureDays'
+)
+BEGIN
+    CREATE TABLE [PostureDays] (
+        [Day] datetime2 NOT NULL,
+        [CustomerId] int NOT NULL,
+        [Bindings] int NOT NULL,
+        [Compliant] int NOT NULL,
+        [CompliantWithWaivers] int NOT NULL,
+        [NotCompliant] int NOT NULL,
+        [OpenCritical] int NOT NULL,
+        [OpenHigh] int NOT NULL,
+        [OpenMedium] int NOT NULL,
+        [OpenLow] int NOT NULL,
+        [OpenWarnings] int NOT NULL,
+        [WaivedFindings] int NOT NULL,
+        [OverduePlans] int NOT NULL,
+        [CheckRunId] int NULL,
+        [ComputedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_PostureDays] PRIMARY KEY ([CustomerId], [Day])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153242_PostureDays'
+)
+BEGIN
+    CREATE INDEX [IX_PostureDays_Day] ON [PostureDays] ([Day]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153242_PostureDays'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129153242_PostureDays', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261129153318_EndedSessions'
 )
 BEGIN

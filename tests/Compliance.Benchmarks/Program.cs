@@ -7,6 +7,7 @@ using Compliance.Web.Data.DemoData;
 //   recheck   re-check of one model's bindings after one approval change
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
 //   blast     blast radius (what-if) of a vendor restriction over 1,000,000 bindings
+//   rollup    daily posture roll-up after a check over 1,000,000 bindings; only when named
 //   package   evidence package (ZIP) of the whole inventory after a check, 1,000,000 bindings; only when named
 //   pdf       attestation PDF of 1,000 and 10,000 bindings
 //   import    bindings CSV import of 1,000,000 rows into a 100,000-binding inventory, time and extra memory
@@ -55,6 +56,13 @@ if (Run("check") || Run("recheck") || Run("decision") || Run("blast"))
     if (Run("recheck")) await RecheckBenchmark.RunAsync(bench, bindings, smoke ? 3 : 10);
     if (Run("decision")) await DecisionBenchmark.RunAsync(bench, smoke ? 2_000 : 50_000);
     if (Run("blast")) await BlastRadiusBenchmark.RunAsync(bench, bindings, smoke ? 2 : 5);
+}
+
+if (chosen.Contains("rollup"))
+{
+    var bindings = smoke ? 5_000 : 1_000_000;
+    await using var bench = await BenchDatabase.GenerateAsync(InventorySize.Scaled(bindings));
+    await RollupBenchmark.RunAsync(bench, bindings, smoke ? 2 : 5);
 }
 
 if (chosen.Contains("package"))

@@ -40,6 +40,9 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddSingleton<ReferenceDataCache>();
         Context.Services.AddSingleton<CheckScheduler>();
         Context.Services.AddSingleton<Compliance.Web.Features.Dashboard.PostureCache>();
+        Context.Services.AddSingleton(_ => new Compliance.Web.Features.Dashboard.PostureRollup(
+            Database.Factory, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Compliance.Web.Features.Dashboard.PostureRollup>.Instance));
+        Context.Services.AddSingleton<Compliance.Web.Features.Dashboard.PostureTrends>();
         Context.Services.AddSingleton<Compliance.Web.Features.Findings.WaiverService>();
         Context.Services.AddSingleton<Compliance.Web.Features.Transitions.TransitionService>();
         var auth = Context.AddAuthorization();

@@ -1091,6 +1091,60 @@ namespace Compliance.Migrations.PostgreSql.Migrations
                     b.ToTable("People", (string)null);
                 });
 
+            modelBuilder.Entity("Compliance.Domain.PostureDay", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Bindings")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CheckRunId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Compliant")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CompliantWithWaivers")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("NotCompliant")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenCritical")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenHigh")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenLow")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenMedium")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OpenWarnings")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OverduePlans")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WaivedFindings")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CustomerId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("PostureDays");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Restriction", b =>
                 {
                     b.Property<int>("Id")

@@ -1096,6 +1096,60 @@ namespace Compliance.Migrations.SqlServer.Migrations
                     b.ToTable("People", (string)null);
                 });
 
+            modelBuilder.Entity("Compliance.Domain.PostureDay", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Bindings")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("CheckRunId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Compliant")
+                        .HasColumnType("int");
+
+                    b.Property<int>("CompliantWithWaivers")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("NotCompliant")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OpenCritical")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OpenHigh")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OpenLow")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OpenMedium")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OpenWarnings")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OverduePlans")
+                        .HasColumnType("int");
+
+                    b.Property<int>("WaivedFindings")
+                        .HasColumnType("int");
+
+                    b.HasKey("CustomerId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("PostureDays");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Restriction", b =>
                 {
                     b.Property<int>("Id")

@@ -1053,6 +1053,60 @@ namespace Compliance.Migrations.Sqlite.Migrations
                     b.ToTable("People", (string)null);
                 });
 
+            modelBuilder.Entity("Compliance.Domain.PostureDay", b =>
+                {
+                    b.Property<int>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bindings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CheckRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Compliant")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompliantWithWaivers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NotCompliant")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenCritical")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenHigh")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenLow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenMedium")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenWarnings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OverduePlans")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WaivedFindings")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId", "Day");
+
+                    b.HasIndex("Day");
+
+                    b.ToTable("PostureDays");
+                });
+
             modelBuilder.Entity("Compliance.Domain.Restriction", b =>
                 {
                     b.Property<int>("Id")

@@ -35,6 +35,9 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     public DbSet<WebhookDeliveryRecord> WebhookDeliveries => Set<WebhookDeliveryRecord>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
 
+    /// <summary>The daily posture roll-up per customer and for the whole inventory (derived; not audited).</summary>
+    public DbSet<PostureDay> PostureDays => Set<PostureDay>();
+
     /// <summary>Answers to creating API requests sent with an Idempotency-Key, replayed to retries for a day.</summary>
     public DbSet<IdempotentRequest> IdempotentRequests => Set<IdempotentRequest>();
 

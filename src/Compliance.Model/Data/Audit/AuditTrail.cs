@@ -27,13 +27,14 @@ public static class AuditTrail
     /// <summary>
     /// Audit events are the trail itself; verification results report on it (and are anchored outside the database);
     /// the key ring, the API's replay cache of idempotent requests (whose effects are audited themselves) and the
-    /// ended sessions' random ids are infrastructure. Everything else — attestation downloads included — is audited.
+    /// ended sessions' random ids are infrastructure; the daily posture roll-up is derived from audited rows and
+    /// recomputed at will (ADR 008). Everything else — attestation downloads included — is audited.
     /// </summary>
     private static bool IsAudited(EntityEntry e) => !IsTrailItself(e.Metadata.ClrType);
 
     internal static bool IsTrailItself(Type type) =>
         type == typeof(AuditEvent) || type == typeof(AuditVerification) || type == typeof(DataProtectionKey)
-        || type == typeof(IdempotentRequest) || type == typeof(EndedSession);
+        || type == typeof(IdempotentRequest) || type == typeof(EndedSession) || type == typeof(PostureDay);
 
     public sealed record PendingChange(EntityEntry Entry, AuditAction Action, string Entity, string? Before);
 

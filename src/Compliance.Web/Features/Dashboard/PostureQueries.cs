@@ -22,12 +22,6 @@ public sealed record RestrictionImpact(
 /// <summary>An approval that ends soon.</summary>
 public sealed record ExpiringApproval(int Id, string Model, ImpactLevel MaxImpactLevel, DateTime ValidUntil);
 
-/// <summary>One point of the trend chart.</summary>
-public sealed record TrendPoint(int RunId, DateTime StartedAt, int BindingsEvaluated, int CompliantBindings, int OpenCritical, int OpenHigh)
-{
-    public double Share => BindingsEvaluated == 0 ? 1 : (double)CompliantBindings / BindingsEvaluated;
-}
-
 /// <summary>Everything the posture dashboard shows.</summary>
 public sealed record Posture(
     DateTime At,
@@ -35,8 +29,7 @@ public sealed record Posture(
     IReadOnlyDictionary<Severity, int> OpenBySeverity,
     IReadOnlyList<RestrictionImpact> Restrictions,
     int ExpiringApprovals,
-    IReadOnlyList<ExpiringApproval> ExpiringSoonest,
-    IReadOnlyList<TrendPoint> Trend)
+    IReadOnlyList<ExpiringApproval> ExpiringSoonest)
 {
     public int Open(Severity severity) => OpenBySeverity.TryGetValue(severity, out var n) ? n : 0;
 }
@@ -44,13 +37,12 @@ public sealed record Posture(
 /// <summary>
 /// The posture dashboard's numbers, each one aggregate query (indexed counts and group-bys; the inventory is never
 /// loaded): the last check run, open findings by severity, restrictions in effect with the workloads they still
-/// affect, approvals ending within <see cref="ExpiringWindowDays"/> days, and the trend over the last runs.
+/// affect and approvals ending within <see cref="ExpiringWindowDays"/> days. The trend is the daily roll-up's
+/// (<see cref="PostureRollup"/>, <see cref="PostureTrends"/>).
 /// </summary>
 public static class PostureQueries
 {
     public const int ExpiringWindowDays = 30;
-
-    public const int TrendRuns = 30;
 
     public static async Task<Posture> LoadAsync(ComplianceDb db, DateTime at, CancellationToken ct = default)
     {
@@ -63,8 +55,7 @@ public static class PostureQueries
         var soonest = await expiring.OrderBy(a => a.ValidUntil).Take(5)
             .Select(a => new ExpiringApproval(a.Id, a.Model!.DisplayName, a.MaxImpactLevel, a.ValidUntil!.Value))
             .ToListAsync(ct);
-        var trend = await TrendAsync(db, TrendRuns, ct);
-        return new Posture(at, latest, bySeverity, restrictions, count, soonest, trend);
+        return new Posture(at, latest, bySeverity, restrictions, count, soonest);
     }
 
     public static Task<LatestCheck?> LatestCheckAsync(ComplianceDb db, CancellationToken ct = default) =>
@@ -137,17 +128,4 @@ public static class PostureQueries
     public static IQueryable<Approval> ExpiringApprovals(ComplianceDb db, DateTime at, DateTime until) =>
         db.Approvals.AsNoTracking()
             .Where(a => a.Status == ApprovalStatus.Approved && a.ValidUntil != null && a.ValidUntil > at && a.ValidUntil <= until);
-
-    /// <summary>The last <paramref name="runs"/> succeeded runs, oldest first.</summary>
-    public static async Task<IReadOnlyList<TrendPoint>> TrendAsync(ComplianceDb db, int runs, CancellationToken ct = default)
-    {
-        var points = await db.CheckRuns.AsNoTracking()
-            .Where(r => r.Status == CheckRunStatus.Succeeded)
-            .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id)
-            .Take(runs)
-            .Select(r => new TrendPoint(r.Id, r.StartedAt, r.BindingsEvaluated, r.CompliantBindings, r.OpenCritical, r.OpenHigh))
-            .ToListAsync(ct);
-        points.Reverse();
-        return points;
-    }
 }

@@ -1,4 +1,5 @@
 
+
 namespace Compliance.Web.Features.Notifications;
 
 /// <summary>

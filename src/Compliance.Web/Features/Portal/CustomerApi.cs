@@ -14,8 +14,16 @@ public sealed record ApiAttestation(
     string Standing, string StandingDetail, DateTime? StaleSince, string? StaleReason, int? SupersededById, string PdfSha256,
     bool IsDevelopmentCopy, string Snapshot, string Pdf, string Verify);
 
+/// <summary>One day of a posture trend as the API returns it (<see cref="PostureDay"/>).</summary>
+public sealed record ApiPostureDay(
+    DateTime Day, int Bindings, int Compliant, int CompliantWithWaivers, int NotCompliant, int OpenCritical, int OpenHigh, int OpenMedium,
+    int OpenLow, int OpenWarnings, int WaivedFindings, int OverduePlans, int? CheckRunId);
+
+/// <summary>A customer's (or, with no customer, the whole inventory's) daily posture over the last <see cref="Days"/> days, oldest first.</summary>
+public sealed record ApiPostureTrend(string? Customer, int Days, IReadOnlyList<ApiPostureDay> Points);
+
 /// <summary>
-/// <c>/api/v1/attestations</c> (list, snapshot, PDF, diff) and <c>/api/v1/posture</c>: the customer's own data for a
+/// <c>/api/v1/attestations</c> (list, snapshot, PDF, diff), <c>/api/v1/posture</c> and <c>/api/v1/posture/trend</c>: the customer's own data for a
 /// customer's token or machine client, any customer's for staff. An id of another organisation answers 404, like one that
 /// does not exist. Every snapshot and PDF served is recorded in the access log and on the audit trail.
 /// </summary>
@@ -34,6 +42,7 @@ public static class CustomerApi
         api.MapGet("/attestations/{a:int}/diff/{b:int}", async (int a, int b, HttpContext http, AttestationComparison comparison, CustomerScopes scopes,
             CancellationToken ct) => AttestationEndpoints.DiffResult(await comparison.DiffAsync(a, b, await scopes.ForAsync(http.User, ct), ct)));
         api.MapGet("/posture", PostureAsync);
+        api.MapGet("/posture/trend", TrendAsync);
         return app;
     }
 
@@ -109,6 +118,40 @@ public static class CustomerApi
 
         http.Response.SetNoStore();
         return Results.Json(result, AttestationSnapshot.JsonOptions);
+    }
+
+    /// <summary>
+    /// The daily roll-up: a customer's token its own organisation's days (naming another answers 404); staff the whole
+    /// inventory's, or one customer's with <c>?customer=</c>.
+    /// </summary>
+    private static async Task<IResult> TrendAsync(HttpContext http, CustomerScopes scopes, IDbContextFactory<ComplianceDb> dbFactory,
+        TimeProvider clock, string? customer, int? days, CancellationToken ct)
+    {
+        var range = days ?? 30;
+        if (range is < 1 or > PostureDay.RetentionDays)
+        {
+            return Field("days", $"The days are between 1 and {PostureDay.RetentionDays}.");
+        }
+
+        var scope = await scopes.ForAsync(http.User, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var named = string.IsNullOrWhiteSpace(customer) ? null
+            : await db.Customers.VisibleTo(scope).Where(c => c.Code == customer).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+        if (!string.IsNullOrWhiteSpace(customer) && named is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no customer {customer}.");
+        }
+
+        if (Dashboard.PostureTrends.CustomerOf(scope, named) is not { } id)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "Your account is not linked to a customer.");
+        }
+
+        var code = id == PostureDay.AllCustomers ? null : await db.Customers.Where(c => c.Id == id).Select(c => c.Code).SingleAsync(ct);
+        var rows = await Dashboard.PostureTrends.LoadAsync(db, id, range, clock.GetUtcNow().UtcDateTime.Date, ct);
+        http.Response.SetNoStore();
+        return Results.Ok(new ApiPostureTrend(code, range, [.. rows.Select(d => new ApiPostureDay(d.Day, d.Bindings, d.Compliant, d.CompliantWithWaivers,
+            d.NotCompliant, d.OpenCritical, d.OpenHigh, d.OpenMedium, d.OpenLow, d.OpenWarnings, d.WaivedFindings, d.OverduePlans, d.CheckRunId))]));
     }
 
     private static IResult Field(string field, string message) =>

@@ -56,23 +56,78 @@ public sealed class PostureDashboardTests : ComponentTest
         Assert.Contains("days left", row.TextContent);
         Assert.NotNull(row.QuerySelector($"a[href='/restrictions/{restrictionId}']"));
         Assert.NotNull(page.Find("a[href='/approvals']"));
-        Assert.Contains("The trend appears after two checks", page.Markup);
+        Assert.Contains("No daily posture recorded in this range yet", page.Find("[data-testid=no-daily-trend]").TextContent);
+        Assert.Contains("run a check to record today's", page.Markup);
     }
 
     [Fact]
-    public async Task The_trend_chart_appears_once_two_checks_have_run()
+    public async Task The_daily_trend_charts_the_chosen_range_with_its_summary_in_words()
     {
-        await RunCheckAsync();
-        await RunCheckAsync();
+        var today = DateTime.UtcNow.Date;
+        await using (var db = Database.Create())
+        {
+            for (var ago = 0; ago < 120; ago++)
+            {
+                db.PostureDays.Add(new PostureDay
+                {
+                    Day = today.AddDays(-ago), CustomerId = PostureDay.AllCustomers, Bindings = 1000, Compliant = 900 - ago, NotCompliant = 100 + ago,
+                    OpenCritical = ago, OpenHigh = 2 * ago, OverduePlans = ago % 3, ComputedAt = today.AddDays(-ago),
+                });
+            }
+
+            await db.SaveChangesAsync();
+        }
 
         var page = Context.Render<PostureDashboard>(p => p.Add(d => d.Scope, CustomerScope.Unrestricted));
 
-        page.WaitForAssertion(() => Assert.Contains("Open critical and high findings", page.Markup), TimeSpan.FromSeconds(10));
-        Assert.Equal(2, page.FindAll("figure.posture-chart svg").Count);
-        // Each run is a point with its value as the tooltip; the legend names the lines.
-        Assert.Equal(2, page.FindAll("figure.posture-chart svg[role=img]")[0].QuerySelectorAll("circle").Length);
+        // 30 days by default: a point a day, each with its value as the tooltip; the legend names the lines.
+        page.WaitForAssertion(() => page.Find("[data-testid=trend-summary]"), TimeSpan.FromSeconds(10));
+        Assert.Equal(2, page.FindAll("figure.posture-chart svg[role=img]").Count);
+        Assert.Equal(30, page.FindAll("figure.posture-chart svg[role=img]")[0].QuerySelectorAll("circle").Length);
         Assert.All(page.FindAll("figure.posture-chart circle"), c => Assert.NotNull(c.QuerySelector("title")));
-        Assert.Equal(["Compliant %", "Critical", "High"], page.FindAll(".trend-legend li").Select(li => li.TextContent));
+        Assert.Equal(["Compliant %", "Critical", "High", "Overdue plans"], page.FindAll(".trend-legend li").Select(li => li.TextContent));
+        Assert.Equal("true", page.Find("[data-testid=trend-30]").GetAttribute("aria-pressed"));
+        var summary = page.Find("[data-testid=trend-summary]").TextContent;
+        Assert.Contains($"From {today.AddDays(-29):yyyy-MM-dd} to {today:yyyy-MM-dd}: compliant bindings {0.871:P1} to {0.9:P1} ({900:N0} of {1000:N0})", summary);
+        Assert.Contains("open critical findings 29 to 0", summary);
+
+        await page.InvokeAsync(() => page.Find("[data-testid=trend-7]").Click());
+        page.WaitForAssertion(() => Assert.Equal(7, page.FindAll("figure.posture-chart svg[role=img]")[0].QuerySelectorAll("circle").Length));
+        Assert.Contains("Trend over the last 7 days", page.Markup);
+
+        // A year: one point per week (120 recorded days span 18 to 19 weeks).
+        await page.InvokeAsync(() => page.Find("[data-testid=trend-365]").Click());
+        page.WaitForAssertion(() => Assert.Contains("One point per week", page.Find("[data-testid=trend-summary]").TextContent));
+        Assert.InRange(page.FindAll("figure.posture-chart svg[role=img]")[0].QuerySelectorAll("circle").Length, 18, 19);
+        Assert.Contains($"to {today:yyyy-MM-dd}", page.Find("[data-testid=trend-summary]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_customer_scope_charts_its_own_days_and_offers_no_other_customer()
+    {
+        var today = DateTime.UtcNow.Date;
+        CustomerScope acme;
+        await using (var db = Database.Create())
+        {
+            var customers = await db.Customers.Where(c => c.Code == "acme" || c.Code == "globex").ToListAsync();
+            acme = CustomerScope.For(customers.Single(c => c.Code == "acme"));
+            foreach (var c in customers)
+            {
+                for (var ago = 0; ago < 3; ago++)
+                {
+                    var bindings = c.Code == "acme" ? 4242 : 9292;
+                    db.PostureDays.Add(new PostureDay { Day = today.AddDays(-ago), CustomerId = c.Id, Bindings = bindings, Compliant = bindings - 1, ComputedAt = today });
+                }
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var page = Context.Render<PostureTrendPanel>(p => p.Add(d => d.Scope, acme));
+
+        page.WaitForAssertion(() => Assert.Contains($"({4241:N0} of {4242:N0})", page.Find("[data-testid=trend-summary]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(9292.ToString("N0"), page.Markup);
+        Assert.Empty(page.FindAll("[data-testid=trend-customer]"));
     }
 
     [Fact]

@@ -27,13 +27,12 @@ public sealed class PostureQueriesTests : IAsyncLifetime
             .RunAsync(CheckTrigger.Manual, CancellationToken.None);
 
     [Fact]
-    public async Task Before_any_check_there_is_no_latest_run_and_no_trend()
+    public async Task Before_any_check_there_is_no_latest_run()
     {
         await using var db = _database.Create();
         var posture = await PostureQueries.LoadAsync(db, _clock.UtcNow);
 
         Assert.Null(posture.Latest);
-        Assert.Empty(posture.Trend);
         Assert.Empty(posture.OpenBySeverity);
         var restriction = Assert.Single(posture.Restrictions); // in effect, nothing found yet
         Assert.Equal(0, restriction.AffectedWorkloads);
@@ -84,9 +83,6 @@ public sealed class PostureQueriesTests : IAsyncLifetime
         Assert.Equal(run.CompliantBindings, posture.Latest.CompliantBindings);
         Assert.Equal((double)run.CompliantBindings / run.BindingsEvaluated, posture.Latest.Share, 6);
         Assert.InRange(posture.Latest.Share, 0.01, 0.99);
-        Assert.Equal(2, posture.Trend.Count);
-        Assert.True(posture.Trend[0].StartedAt < posture.Trend[1].StartedAt);
-        Assert.Equal(run.OpenCritical, posture.Trend[1].OpenCritical);
 
         // Open findings by severity, counted in memory.
         var open = await check.Findings.AsNoTracking().Where(f => f.Status == FindingStatus.Open).Select(f => f.Severity).ToListAsync();
