@@ -28,7 +28,7 @@ public sealed class CustomerApiTests(CustomerApiTests.Factory factory) : IClassF
         }
     }
 
-    private CustomerApiClientService Clients => factory.Services.GetRequiredService<CustomerApiClientService>();
+    private ApiClientService Clients => factory.Services.GetRequiredService<ApiClientService>();
 
     private async Task<int> CustomerIdAsync(string code)
     {
@@ -36,7 +36,7 @@ public sealed class CustomerApiTests(CustomerApiTests.Factory factory) : IClassF
         return await db.Customers.Where(c => c.Code == code).Select(c => c.Id).SingleAsync();
     }
 
-    private async Task<(HttpClient Client, NewCustomerApiClient Created)> ClientForAsync(string code)
+    private async Task<(HttpClient Client, NewApiClient Created)> ClientForAsync(string code)
     {
         var http = factory.CreateClient();
         await http.GetAsync("/health"); // the host has started (and issued the demo attestations)
