@@ -37,6 +37,13 @@ public static class ApiScopes
     /// <summary>The policy requirement: an app-held client must hold the scope; anyone else passes (roles decide).</summary>
     public sealed record Requirement(string Scope) : IAuthorizationRequirement;
 
+    /// <summary>Why a client was refused: the scope it lacks, in words for its operator.</summary>
+    public sealed class MissingScope(IAuthorizationHandler handler, string scope) : AuthorizationFailureReason(handler,
+        $"This client lacks the scope '{scope}' ({Describe(scope)}); an administrator grants scopes when creating a client.")
+    {
+        public string Scope { get; } = scope;
+    }
+
     public sealed class Handler : AuthorizationHandler<Requirement>
     {
         protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, Requirement requirement)
@@ -47,8 +54,7 @@ public static class ApiScopes
             }
             else
             {
-                context.Fail(new AuthorizationFailureReason(this,
-                    $"This client lacks the scope '{requirement.Scope}' ({Describe(requirement.Scope)}); an administrator grants scopes when creating a client."));
+                context.Fail(new MissingScope(this, requirement.Scope));
             }
 
             return Task.CompletedTask;

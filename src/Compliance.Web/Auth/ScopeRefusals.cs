@@ -14,7 +14,7 @@ public sealed class ScopeRefusals : IAuthorizationMiddlewareResultHandler
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
         var missing = result.Forbidden
-            ? result.AuthorizationFailure?.FailureReasons.FirstOrDefault(r => r.Handler is ApiScopes.Handler)
+            ? result.AuthorizationFailure?.FailureReasons.OfType<ApiScopes.MissingScope>().FirstOrDefault()
             : null;
         if (missing is null)
         {
@@ -23,7 +23,6 @@ public sealed class ScopeRefusals : IAuthorizationMiddlewareResultHandler
         }
 
         await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "A scope is missing", detail: missing.Message,
-            extensions: new Dictionary<string, object?> { ["scope"] = ((ApiScopes.Requirement?)result.AuthorizationFailure!.FailedRequirements
-                .OfType<ApiScopes.Requirement>().FirstOrDefault())?.Scope }).ExecuteAsync(context);
+            extensions: new Dictionary<string, object?> { ["scope"] = missing.Scope }).ExecuteAsync(context);
     }
 }

@@ -94,7 +94,7 @@ public sealed class MachineClientTests(ComplianceAppFactory factory) : IClassFix
         var (http, _) = await ClientWithAsync(People.Admin, ApiScopes.All);
         using var _ = http;
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/v1/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/v1/audit/events")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync("/api/v1/restrictions", JsonContent.Create(new { }))).StatusCode);
     }
 
