@@ -1225,3 +1225,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129163636_FindingsStatusIdIndex') THEN
+    CREATE INDEX "IX_Findings_Status_Id" ON "Findings" ("Status", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129163636_FindingsStatusIdIndex') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129163636_FindingsStatusIdIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

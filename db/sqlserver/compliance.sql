@@ -1519,3 +1519,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129163605_FindingsStatusIdIndex'
+)
+BEGIN
+    CREATE INDEX [IX_Findings_Status_Id] ON [Findings] ([Status], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129163605_FindingsStatusIdIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129163605_FindingsStatusIdIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

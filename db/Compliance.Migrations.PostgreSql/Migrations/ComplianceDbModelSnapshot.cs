@@ -914,6 +914,8 @@ namespace Compliance.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Rule", "Status");
 
+                    b.HasIndex("Status", "Id");
+
                     b.HasIndex("Status", "Severity");
 
                     b.ToTable("Findings");

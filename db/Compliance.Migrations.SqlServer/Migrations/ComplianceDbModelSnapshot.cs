@@ -917,6 +917,8 @@ namespace Compliance.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Rule", "Status");
 
+                    b.HasIndex("Status", "Id");
+
                     b.HasIndex("Status", "Severity");
 
                     b.ToTable("Findings");

@@ -880,6 +880,8 @@ namespace Compliance.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Rule", "Status");
 
+                    b.HasIndex("Status", "Id");
+
                     b.HasIndex("Status", "Severity");
 
                     b.ToTable("Findings");
