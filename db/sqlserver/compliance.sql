@@ -1501,6 +1501,73 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153251_StaffMachineClients'
+)
+BEGIN
+    CREATE TABLE [ApiClients] (
+        [Id] int NOT NULL IDENTITY,
+        [ClientId] nvarchar(64) NOT NULL,
+        [SecretSha256] nvarchar(64) NOT NULL,
+        [CustomerId] int NULL,
+        [Scopes] nvarchar(200) NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [CreatedBy] nvarchar(200) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [RevokedAt] datetime2 NULL,
+        [RevokedBy] nvarchar(200) NULL,
+        [LastUsedAt] datetime2 NULL,
+        CONSTRAINT [PK_ApiClients] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ApiClients_Customers_CustomerId] FOREIGN KEY ([CustomerId]) REFERENCES [Customers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153251_StaffMachineClients'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ApiClients_ClientId] ON [ApiClients] ([ClientId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153251_StaffMachineClients'
+)
+BEGIN
+    CREATE INDEX [IX_ApiClients_CustomerId] ON [ApiClients] ([CustomerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153251_StaffMachineClients'
+)
+BEGIN
+    INSERT INTO [ApiClients] ([ClientId], [SecretSha256], [CustomerId], [Name], [CreatedBy], [CreatedAt], [RevokedAt], [RevokedBy], [LastUsedAt], [Scopes]) SELECT [ClientId], [SecretSha256], [CustomerId], [Name], [CreatedBy], [CreatedAt], [RevokedAt], [RevokedBy], [LastUsedAt], 'read' FROM [CustomerApiClients] ORDER BY [Id];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153251_StaffMachineClients'
+)
+BEGIN
+    DROP TABLE [CustomerApiClients];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129153251_StaffMachineClients'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129153251_StaffMachineClients', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261129153318_EndedSessions'
 )
 BEGIN
@@ -1526,6 +1593,27 @@ IF NOT EXISTS (
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
     VALUES (N'20261129153318_EndedSessions', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129163605_FindingsStatusIdIndex'
+)
+BEGIN
+    CREATE INDEX [IX_Findings_Status_Id] ON [Findings] ([Status], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129163605_FindingsStatusIdIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129163605_FindingsStatusIdIndex', N'10.0.15');
 END;
 
 COMMIT;

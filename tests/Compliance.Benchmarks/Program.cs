@@ -3,6 +3,8 @@ using Compliance.Web.Data.DemoData;
 
 // Usage: dotnet run -c Release --project tests/Compliance.Benchmarks -- <benchmark[,benchmark…]|all> [--smoke]
 //   grid      inventory grid page + count over 1,000,000 bindings (--grid-bindings=250000,1000000 for other sizes)
+//   api       /api/v1 bindings and findings pages (first, next at every depth) after a check run
+//             (--api-bindings=250000,1000000 for other sizes)
 //   check     check run over 1,000,000 bindings (first run, re-runs), time and peak memory
 //   recheck   re-check of one model's bindings after one approval change
 //   decision  DecisionService in-process (over HTTP: scripts/load.sh)
@@ -44,6 +46,15 @@ if (Run("grid"))
     foreach (var size in sizes ?? [smoke ? 5_000 : 1_000_000])
     {
         await GridBenchmark.RunAsync(size, smoke ? 12 : 60);
+    }
+}
+
+if (Run("api"))
+{
+    var sizes = args.Where(a => a.StartsWith("--api-bindings=")).Select(a => a["--api-bindings=".Length..].Split(',').Select(int.Parse)).FirstOrDefault();
+    foreach (var size in sizes ?? [smoke ? 5_000 : 1_000_000])
+    {
+        await ApiPagesBenchmark.RunAsync(size, smoke ? 12 : 120);
     }
 }
 

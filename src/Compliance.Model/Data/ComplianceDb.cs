@@ -27,7 +27,7 @@ public partial class ComplianceDb(DbContextOptions<ComplianceDb> options) : DbCo
     public DbSet<TransitionPlan> TransitionPlans => Set<TransitionPlan>();
     public DbSet<Attestation> Attestations => Set<Attestation>();
     public DbSet<AttestationDownload> AttestationDownloads => Set<AttestationDownload>();
-    public DbSet<CustomerApiClient> CustomerApiClients => Set<CustomerApiClient>();
+    public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<EvidencePackage> EvidencePackages => Set<EvidencePackage>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();

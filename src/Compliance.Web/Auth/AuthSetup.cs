@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using Compliance.Web.Auth.Embedded;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -56,12 +57,12 @@ public static class AuthSetup
                 o.DefaultScheme = Scheme;
                 o.DefaultChallengeScheme = ChallengeScheme;
             })
-            .AddPolicyScheme(Scheme, "Cookie, bearer token or customer client", o => o.ForwardDefaultSelector = context =>
+            .AddPolicyScheme(Scheme, "Cookie, bearer token or app-held API client", o => o.ForwardDefaultSelector = context =>
                 HasBearerToken(context.Request) ? JwtBearerDefaults.AuthenticationScheme
-                : Features.Portal.CustomerClientAuthentication.HasBasicCredentials(context.Request) ? Features.Portal.CustomerClientAuthentication.SchemeName
+                : ApiClientAuthentication.HasBasicCredentials(context.Request) ? ApiClientAuthentication.SchemeName
                 : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddPolicyScheme(ChallengeScheme, "Provider sign-in or 401", o => o.ForwardDefaultSelector = context =>
-                Features.Portal.CustomerClientAuthentication.HasBasicCredentials(context.Request) ? Features.Portal.CustomerClientAuthentication.SchemeName
+                ApiClientAuthentication.HasBasicCredentials(context.Request) ? ApiClientAuthentication.SchemeName
                 : HasBearerToken(context.Request) || IsApi(context.Request)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : OpenIdConnectDefaults.AuthenticationScheme)
@@ -152,6 +153,11 @@ public static class AuthSetup
         }
 
         builder.Services.AddAuthorization(Policies.Register);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ApiScopes.Handler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeRefusals>();
+        builder.Services.AddSingleton<ApiClientService>();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiClientAuthentication>(ApiClientAuthentication.SchemeName, null);
         builder.Services.AddCascadingAuthenticationState();
         // Circuits re-check the session periodically (sign-out elsewhere, absolute lifetime).
         builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();

@@ -30,11 +30,17 @@ public static class Policies
     /// <summary>Anyone signed in with a role: staff and customers (customers are scoped to their organisation by the data layer).</summary>
     public const string AnyRole = nameof(AnyRole);
 
-    /// <summary>The JSON API: staff (with their bearer token or cookie) and machine clients with the <see cref="Roles.Pipeline"/> role.</summary>
+    /// <summary>
+    /// Reading the JSON API: staff (with their bearer token or cookie) and machine clients with the <see cref="Roles.Pipeline"/>
+    /// role (an app-held one with the <see cref="ApiScopes.Read"/> scope).
+    /// </summary>
     public const string Api = nameof(Api);
 
-    /// <summary>Registering, ending and moving bindings through the API: officers, or a machine client.</summary>
+    /// <summary>Registering, ending and moving bindings and importing through the API: officers, or a machine client (scope <see cref="ApiScopes.InventoryWrite"/>).</summary>
     public const string ApiWrite = nameof(ApiWrite);
+
+    /// <summary>The decision API (may M serve W?): staff, or a machine client (scope <see cref="ApiScopes.Decide"/>).</summary>
+    public const string Decide = nameof(Decide);
 
     /// <summary>
     /// The customer API (attestations, posture): staff, machine clients and customers (people and their machine clients);
@@ -44,10 +50,15 @@ public static class Policies
 
     public static void Register(AuthorizationOptions options)
     {
-        options.AddPolicy(CustomerApi, p => p.RequireAuthenticatedUser().RequireRole([.. Roles.All, Roles.Pipeline]));
+        options.AddPolicy(CustomerApi, p => p.RequireAuthenticatedUser().RequireRole([.. Roles.All, Roles.Pipeline])
+            .AddRequirements(new ApiScopes.Requirement(ApiScopes.Read)));
         // Every policy that reaches more than one organisation refuses a principal that also holds Customer (CallerRoles).
-        options.AddPolicy(Api, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline));
-        options.AddPolicy(ApiWrite, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Pipeline));
+        options.AddPolicy(Api, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline)
+            .AddRequirements(new ApiScopes.Requirement(ApiScopes.Read)));
+        options.AddPolicy(ApiWrite, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Pipeline)
+            .AddRequirements(new ApiScopes.Requirement(ApiScopes.InventoryWrite)));
+        options.AddPolicy(Decide, p => ActingAs(p, Roles.ComplianceOfficer, Roles.Administrator, Roles.Auditor, Roles.Pipeline)
+            .AddRequirements(new ApiScopes.Requirement(ApiScopes.Decide)));
         options.AddPolicy(Staff, p => ActingAs(p, CallerRoles.StaffRoles));
         options.AddPolicy(Officer, p => ActingAs(p, Roles.ComplianceOfficer));
         options.AddPolicy(Administrator, p => ActingAs(p, Roles.Administrator));
@@ -60,7 +71,7 @@ public static class Policies
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 
-    private static void ActingAs(AuthorizationPolicyBuilder policy, params string[] roles) =>
+    private static AuthorizationPolicyBuilder ActingAs(AuthorizationPolicyBuilder policy, params string[] roles) =>
         policy.RequireAuthenticatedUser().RequireRole(roles).RequireAssertion(c => !c.User.IsCustomer());
 }
 

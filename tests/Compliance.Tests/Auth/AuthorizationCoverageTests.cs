@@ -40,6 +40,15 @@ public sealed class AuthorizationCoverageTests : IClassFixture<ComplianceAppFact
         Assert.True(undeclared.Count == 0, "Pages without [Authorize(Policy = ...)]:\n" + string.Join("\n", undeclared));
     }
 
+    [Theory]
+    [InlineData(typeof(Compliance.Web.Auth.MachineClients), "/admin/machine-clients")]
+    [InlineData(typeof(Compliance.Web.Features.Portal.CustomerApiClients), "/admin/customer-clients")]
+    public void The_api_client_pages_are_for_administrators_only(Type page, string route)
+    {
+        Assert.Equal(route, Assert.Single(page.GetCustomAttributes<RouteAttribute>()).Template);
+        Assert.Equal(Compliance.Web.Auth.Policies.Administrator, page.GetCustomAttribute<AuthorizeAttribute>()?.Policy);
+    }
+
     [Fact]
     public void Every_endpoint_declares_a_policy_or_is_a_known_anonymous_endpoint()
     {

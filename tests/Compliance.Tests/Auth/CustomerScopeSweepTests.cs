@@ -45,6 +45,21 @@ public sealed class CustomerScopeSweepTests(CustomerScopeSweepTests.Factory fact
     [Fact]
     public Task Customer_with_pipeline_role_sees_no_other_customers_data_on_any_route() => SweepAsync(Roles.Pipeline);
 
+    [Theory]
+    [InlineData("/admin/machine-clients")]
+    [InlineData("/admin/customer-clients")]
+    public async Task The_sweep_covers_the_api_client_pages_and_a_customer_with_administrator_role_is_refused_there(string route)
+    {
+        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsFramework(e)).Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/')).ToList();
+        using var customerAdmin = Client(Roles.Customer, Roles.Administrator);
+        using var admin = Client(Roles.Administrator);
+
+        Assert.Contains(route, routes);
+        Assert.Equal(HttpStatusCode.Forbidden, (await customerAdmin.GetAsync(route)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(route)).StatusCode);
+    }
+
     [Fact]
     public async Task Customer_with_auditor_role_still_sees_its_own_workloads_and_attestations()
     {

@@ -14,6 +14,8 @@ public sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.HasIndex(f => new { f.BindingId, f.Rule }).IsUnique();
         b.HasIndex(f => new { f.Status, f.Severity });
         b.HasIndex(f => new { f.Rule, f.Status });
+        // The API's keyset page of open findings (Status = Open, Id > after, ORDER BY Id) seeks here instead of sorting them all.
+        b.HasIndex(f => new { f.Status, f.Id });
         b.HasIndex(f => f.RestrictionId);
     }
 }

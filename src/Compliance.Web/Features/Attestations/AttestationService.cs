@@ -370,19 +370,36 @@ public sealed class AttestationService(
     public async Task<List<AttestationRow>> ListAsync(CustomerScope scope, int? customerId = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = Scoped(db, scope);
-        if (customerId is { } id)
+        return await Rows(db, Filtered(db, scope, customerId).OrderByDescending(a => a.IssuedAt).ThenByDescending(a => a.Id)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// One keyset page, newest first by id (ids grow with issue time): the <paramref name="take"/> attestations below
+    /// <paramref name="before"/> the scope may see. The database pages; nothing is listed in memory.
+    /// </summary>
+    public async Task<List<AttestationRow>> PageAsync(CustomerScope scope, int? customerId, int? before, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Filtered(db, scope, customerId);
+        if (before is { } b)
         {
-            query = query.Where(a => a.CustomerId == id);
+            query = query.Where(a => a.Id < b);
         }
 
-        return await query.OrderByDescending(a => a.IssuedAt).ThenByDescending(a => a.Id)
-            .Select(a => new AttestationRow(a.Id, a.CustomerId, a.Customer!.Code, a.Customer.Name, a.VerificationCode, a.IssuedAt, a.AsOf,
-                a.IssuedBy, a.Status, a.IsDevelopmentCopy, a.PdfSha256, a.SupersededById, a.WithdrawnAt, a.WithdrawnBy, a.WithdrawalReason,
-                db.AttestationDownloads.Count(d => d.AttestationId == a.Id), a.StaleSince, a.StaleReason,
-                db.Attestations.Where(n => n.Id == a.SupersededById).Select(n => (DateTime?)n.IssuedAt).FirstOrDefault()))
-            .ToListAsync(ct);
+        return await Rows(db, query.OrderByDescending(a => a.Id).Take(take)).ToListAsync(ct);
     }
+
+    private static IQueryable<Attestation> Filtered(ComplianceDb db, CustomerScope scope, int? customerId)
+    {
+        var query = Scoped(db, scope);
+        return customerId is { } id ? query.Where(a => a.CustomerId == id) : query;
+    }
+
+    private static IQueryable<AttestationRow> Rows(ComplianceDb db, IQueryable<Attestation> query) =>
+        query.Select(a => new AttestationRow(a.Id, a.CustomerId, a.Customer!.Code, a.Customer.Name, a.VerificationCode, a.IssuedAt, a.AsOf,
+            a.IssuedBy, a.Status, a.IsDevelopmentCopy, a.PdfSha256, a.SupersededById, a.WithdrawnAt, a.WithdrawnBy, a.WithdrawalReason,
+            db.AttestationDownloads.Count(d => d.AttestationId == a.Id), a.StaleSince, a.StaleReason,
+            db.Attestations.Where(n => n.Id == a.SupersededById).Select(n => (DateTime?)n.IssuedAt).FirstOrDefault()));
 
     /// <summary>The PDF or JSON of an attestation the scope may see; null otherwise (callers answer 404, so ids don't leak).</summary>
     public async Task<AttestationFile?> GetFileAsync(int id, string format, CustomerScope scope, CancellationToken ct = default)

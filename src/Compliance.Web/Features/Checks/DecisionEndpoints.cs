@@ -31,16 +31,16 @@ public static class DecisionEndpoints
         app.MapGet("/api/v1/decisions", DecideAsync)
             .WithName("Decide")
             .WithSummary("May the model serve the workload? Allowed, with the reasons, from the same rule the compliance check uses.")
-            .RequireAuthorization(Policies.Api);
+            .RequireAuthorization(Policies.Decide);
         app.MapPost("/api/v1/decisions", DecideBatchAsync)
             .WithName("DecideBatch")
             .WithSummary($"Up to {MaxQuestions} (model, workload, usage) questions in one call; allowed only when every one is.")
-            .RequireAuthorization(Policies.Api);
+            .RequireAuthorization(Policies.Decide);
         // A constant behind the same policy: the load test's limit (scripts/load.sh), so authentication costs the same.
         app.MapGet("/api/v1/ping", () => TypedResults.Ok(Pong))
             .WithName("Ping")
             .WithSummary("A constant answer for the caller's credentials: checks a token works and measures the API's own overhead.")
-            .RequireAuthorization(Policies.Api);
+            .RequireAuthorization(Policies.Decide);
         return app;
     }
 

@@ -25,6 +25,10 @@ public static class FindingsApi
 
     public sealed record CheckRunRequested(string JobId, string Detail);
 
+    /// <summary>One keyset page of <c>GET /findings</c> (the benchmark times this very query).</summary>
+    public static IQueryable<FindingListRow> FindingsPage(ComplianceDb db, FindingFilter filter, long? after, int? limit) =>
+        db.FindingRows(filter).Where(r => r.Id > (after ?? 0)).OrderBy(r => r.Id).Take(ApiPages.Limit(limit));
+
     public static WebApplication MapFindingsApi(this WebApplication app)
     {
         var read = app.MapGroup(ApiSetup.Prefix).WithTags("Findings").RequireAuthorization(Policies.Api).WithETags();
@@ -35,7 +39,7 @@ public static class FindingsApi
         {
             await using var db = await f.CreateDbContextAsync(ct);
             var filter = FindingFilter.Parse(rule?.ToString(), status, severity?.ToString(), customer, model, restriction);
-            var items = await db.FindingRows(filter).Where(r => r.Id > (after ?? 0)).OrderBy(r => r.Id).Take(ApiPages.Limit(limit)).ToListAsync(ct);
+            var items = await FindingsPage(db, filter, after, limit).ToListAsync(ct);
             return ApiPages.Of(items, limit, r => r.Id);
         }).WithName("ListFindings").WithSummary("Findings, open ones by default (status=Open|Waived|Resolved|all), filtered by rule, severity, customer, model or restriction.");
 

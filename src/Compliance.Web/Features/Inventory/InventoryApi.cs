@@ -72,13 +72,7 @@ public static class InventoryApi
         read.MapGet("/bindings", async (IDbContextFactory<ComplianceDb> f, TimeProvider clock, int? model, int? workload, int? customer, bool? active, int? after, int? limit, CancellationToken ct) =>
         {
             await using var db = await f.CreateDbContextAsync(ct);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var q = db.Bindings.AsNoTracking().Where(b => b.Id > (after ?? 0));
-            if (model is { } m) q = q.Where(b => b.ModelId == m);
-            if (workload is { } w) q = q.Where(b => b.WorkloadId == w);
-            if (customer is { } c) q = q.Where(b => b.Workload!.CustomerId == c);
-            if (active ?? true) q = q.Where(b => b.From <= now && (b.To == null || b.To > now));
-            var items = await q.OrderBy(b => b.Id).Take(ApiPages.Limit(limit)).Select(BindingProjection).ToListAsync(ct);
+            var items = await BindingsPage(db, clock.GetUtcNow().UtcDateTime, model, workload, customer, active, after, limit).ToListAsync(ct);
             return ApiPages.Of(items, limit, x => x.Id);
         }).WithName("ListBindings");
 
@@ -123,6 +117,17 @@ public static class InventoryApi
 
     // Data categories are stored as one set; the API lists its members.
     private static WorkloadDto Finish(WorkloadDto w) => w with { DataCategories = [.. w.DataCategories[0].Members()] };
+
+    /// <summary>One keyset page of <c>GET /bindings</c> (the benchmark times this very query).</summary>
+    public static IQueryable<BindingDto> BindingsPage(ComplianceDb db, DateTime now, int? model, int? workload, int? customer, bool? active, int? after, int? limit)
+    {
+        var q = db.Bindings.AsNoTracking().Where(b => b.Id > (after ?? 0));
+        if (model is { } m) q = q.Where(b => b.ModelId == m);
+        if (workload is { } w) q = q.Where(b => b.WorkloadId == w);
+        if (customer is { } c) q = q.Where(b => b.Workload!.CustomerId == c);
+        if (active ?? true) q = q.Where(b => b.From <= now && (b.To == null || b.To > now));
+        return q.OrderBy(b => b.Id).Take(ApiPages.Limit(limit)).Select(BindingProjection);
+    }
 
     private static readonly System.Linq.Expressions.Expression<Func<Binding, BindingDto>> BindingProjection = b =>
         new BindingDto(b.Id, b.ModelId, b.Model!.HostModelId, b.WorkloadId, b.Workload!.Name, b.Workload.CustomerId, b.Usage, b.Purpose, b.From, b.To);

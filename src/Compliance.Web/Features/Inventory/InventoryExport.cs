@@ -76,10 +76,10 @@ public static class InventoryExport
                 break;
             case ImportKind.Workloads:
                 await foreach (var w in db.Workloads.AsNoTracking().OrderBy(w => w.Id)
-                                   .Select(w => new { w.Customer!.Code, w.Name, w.ImpactLevel, w.DataCategories, w.Owner, w.Environment, w.Key })
+                                   .Select(w => new { w.Customer!.Code, w.Name, w.ImpactLevel, w.DataCategories, w.Owner, w.Environment, w.Key, w.OwnerEmail })
                                    .AsAsyncEnumerable().WithCancellation(ct))
                 {
-                    await Write(w.Code, w.Name, w.ImpactLevel.ToString(), string.Join(";", w.DataCategories.Members()), w.Owner, w.Environment, w.Key ?? "");
+                    await Write(w.Code, w.Name, w.ImpactLevel.ToString(), string.Join(";", w.DataCategories.Members()), w.Owner, w.Environment, w.Key ?? "", w.OwnerEmail ?? "");
                 }
 
                 break;

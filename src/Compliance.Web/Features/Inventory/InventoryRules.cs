@@ -93,6 +93,12 @@ public sealed class InventoryRules(IOptions<InventoryDateOptions> dates, TimePro
             Length<Workload>(name("description"), w.Description, nameof(Workload.Description)));
     }
 
+    /// <summary>A workload owner's email, when given, is one address (restriction and deadline emails go there).</summary>
+    public static FieldError? OwnerEmail(string field, string? value) =>
+        value is { Length: > 0 } email && !MimeKit.MailboxAddress.TryParse(email.Trim(), out _)
+            ? new FieldError(field, "Owner email must be one address, like name@agency.example.gov (restriction emails go there).")
+            : Length<Workload>(field, value?.Trim(), nameof(Workload.OwnerEmail));
+
     public static IEnumerable<FieldError> CustomerText(Customer c) => Errors(
         Length<Customer>("code", c.Code?.Trim(), nameof(Customer.Code)),
         Length<Customer>("name", c.Name?.Trim(), nameof(Customer.Name)),

@@ -240,9 +240,9 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         }
 
         errors.AddRange(InventoryRules.WorkloadText(input));
-        if (input.OwnerEmail is { Length: > 0 } ownerEmail && !MimeKit.MailboxAddress.TryParse(ownerEmail.Trim(), out _))
+        if (InventoryRules.OwnerEmail("ownerEmail", input.OwnerEmail) is { } ownerEmailError)
         {
-            errors.Add(new FieldError("ownerEmail", "Owner email must be one address, like name@agency.example.gov (restriction emails go there)."));
+            errors.Add(ownerEmailError);
         }
 
         await using var db = await factory.CreateDbContextAsync(ct);

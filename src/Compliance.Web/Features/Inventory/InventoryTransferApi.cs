@@ -13,14 +13,14 @@ namespace Compliance.Web.Features.Inventory;
 /// Imports and exports through the API, with the importers and writers the pages use: CSV of models, workloads and
 /// bindings and the CycloneDX 1.6 AI-BOM, both directions. An import is all-or-nothing in one transaction and a
 /// refused one answers 400 with the same row-and-field errors the import page shows. Exports for every API caller,
-/// imports for compliance officers.
+/// imports for compliance officers and machine clients with the inventory:write scope.
 /// </summary>
 public static class InventoryTransferApi
 {
     public static WebApplication MapInventoryTransferApi(this WebApplication app)
     {
         var read = app.MapGroup(ApiSetup.Prefix).WithTags("Import and export").RequireAuthorization(Policies.Api);
-        var import = app.MapGroup($"{ApiSetup.Prefix}/import").WithTags("Import and export").RequireAuthorization(Policies.Officer);
+        var import = app.MapGroup($"{ApiSetup.Prefix}/import").WithTags("Import and export").RequireAuthorization(Policies.ApiWrite);
 
         read.MapGet("/export/{kind}.csv", async (string kind, IDbContextFactory<ComplianceDb> f, HttpContext http) =>
         {

@@ -67,9 +67,9 @@ public static class CustomerApi
             }
         }
 
-        // Newest first, keyset-paged by id (ids grow with issue time).
-        var rows = (await service.ListAsync(scope, customerId, ct)).OrderByDescending(r => r.Id).Where(r => after is null || r.Id < after).ToList();
+        // Newest first, keyset-paged by id in the database (ids grow with issue time); one row more says whether a next page exists.
         var take = limit ?? 50;
+        var rows = await service.PageAsync(scope, customerId, after, take + 1, ct);
         var page = rows.Take(take).Select(r => new ApiAttestation(r.Id, r.CustomerCode, r.VerificationCode, r.IssuedAt, r.AsOf, r.IssuedBy, r.Status,
                 r.Standing.Headline, r.Standing.Detail, r.StaleSince, r.StaleReason, r.SupersededById, r.PdfSha256, r.IsDevelopmentCopy,
                 $"{ApiSetup.Prefix}/attestations/{r.Id}", $"{ApiSetup.Prefix}/attestations/{r.Id}/pdf", service.VerifyUrl(r.VerificationCode)))

@@ -7,9 +7,6 @@ public static class PortalSetup
     {
         builder.Services.AddSingleton<CustomerPostureQuery>();
         builder.Services.AddSingleton<PortalBindingsQuery>();
-        builder.Services.AddSingleton<CustomerApiClientService>();
-        builder.Services.AddAuthentication()
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CustomerClientAuthentication>(CustomerClientAuthentication.SchemeName, null);
         return builder;
     }
 }

@@ -179,4 +179,35 @@ public abstract class CsvImporterTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Empty(await after.Workloads.Where(w => w.Key != null && w.Customer!.Code == "keyco").ToListAsync());
         Assert.False(await after.Workloads.AnyAsync(w => w.Name == "Gamma"));
     }
+
+    [Fact]
+    public async Task Workload_owner_emails_import_export_and_a_bad_address_is_refused_naming_the_row_and_field()
+    {
+        await using (var db = _database.Create())
+        {
+            db.Customers.Add(new Customer { Code = "mailco", Name = "Mail Co", Sector = Sector.Civilian });
+            await db.SaveChangesAsync();
+        }
+
+        const string header = "customer_code,name,impact_level,owner_email";
+        var added = await Import(ImportKind.Workloads, $"{header}\nmailco,Alpha,IL4,alpha.owner@agency.example.gov\nmailco,Beta,IL4,\n");
+        Assert.True(added.Succeeded, string.Join("; ", added.Errors));
+
+        var bad = await Import(ImportKind.Workloads, $"{header}\nmailco,Beta,IL4,not an address\n");
+        var error = Assert.Single(bad.Errors);
+        Assert.Equal((2, "owner_email"), (error.Row, error.Field));
+        Assert.Contains("one address", error.Message);
+
+        var output = new StringWriter();
+        await using (var db = _database.Create())
+        {
+            await InventoryExport.WriteCsvAsync(db, ImportKind.Workloads, output);
+        }
+
+        Assert.StartsWith("customer_code,name,impact_level,data_categories,owner,environment,key,owner_email", output.ToString());
+        Assert.Contains(output.ToString().Split('\n'), l => l.StartsWith("mailco,Alpha,", StringComparison.Ordinal)
+            && l.TrimEnd('\r').EndsWith(",alpha.owner@agency.example.gov", StringComparison.Ordinal));
+        await using var after = _database.Create();
+        Assert.Null(await after.Workloads.Where(w => w.Name == "Beta" && w.Customer!.Code == "mailco").Select(w => w.OwnerEmail).SingleAsync());
+    }
 }

@@ -42,6 +42,26 @@ public sealed class CycloneDxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_workloads_owner_email_is_carried_as_its_aimc_owner_email_property()
+    {
+        int workloadId;
+        await using (var db = _database.Create())
+        {
+            var workload = await db.Workloads.OrderBy(w => w.Id).FirstAsync();
+            workload.OwnerEmail = "ledger.owner@agency.example.gov";
+            await db.SaveChangesAsync();
+            workloadId = workload.Id;
+        }
+
+        using var doc = JsonDocument.Parse(await ExportAsync(customerId: null));
+
+        var service = doc.RootElement.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("bom-ref").GetString() == $"workload-{workloadId}");
+        var property = service.GetProperty("properties").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "aimc:ownerEmail");
+        Assert.Equal("ledger.owner@agency.example.gov", property.GetProperty("value").GetString());
+        Assert.True(CycloneDx16.Evaluate(doc.RootElement).IsValid);
+    }
+
+    [Fact]
     public void The_schema_check_itself_rejects_a_malformed_bom()
     {
         using var bad = JsonDocument.Parse("""{ "bomFormat": "CycloneDX", "specVersion": "1.6", "components": [ { "type": "robot", "name": "x" } ] }""");

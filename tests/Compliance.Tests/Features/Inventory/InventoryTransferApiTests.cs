@@ -23,9 +23,10 @@ public sealed class InventoryTransferApiTests(ApiAppFactory app) : IClassFixture
     }
 
     [Fact]
-    public async Task A_pipeline_exports_each_csv_in_the_import_format_but_may_not_import()
+    public async Task A_pipeline_exports_each_csv_in_the_import_format_and_imports_but_an_auditor_may_not_import()
     {
         using var pipeline = app.As("pipeline-1", Roles.Pipeline);
+        using var auditor = app.As("auditor-1", Roles.Auditor);
         foreach (var (kind, header) in new[] { ("models", "provider,host_model_id"), ("workloads", "customer_code,name"), ("bindings", "customer_code,workload") })
         {
             var export = await pipeline.GetAsync($"/api/v1/export/{kind}.csv");
@@ -34,7 +35,9 @@ public sealed class InventoryTransferApiTests(ApiAppFactory app) : IClassFixture
             Assert.StartsWith(header, await export.Content.ReadAsStringAsync());
         }
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await pipeline.PostAsync("/api/v1/import/workloads.csv", Csv("customer_code,name,impact_level\n"))).StatusCode);
+        // Imports are inventory writes: officers and machine clients (an app-held one needs the inventory:write scope).
+        Assert.Equal(HttpStatusCode.OK, (await pipeline.PostAsync("/api/v1/import/workloads.csv", Csv("customer_code,name,impact_level\n"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsync("/api/v1/import/workloads.csv", Csv("customer_code,name,impact_level\n"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await pipeline.GetAsync("/api/v1/export/findings.csv")).StatusCode);
     }
 

@@ -6,14 +6,20 @@ using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
 /// <summary>A check run that throws is announced as <c>check-run.failed</c>, and the job still fails (so Hangfire retries it).</summary>
-[Collection(HangfireStorageCollection.Name)]
-public sealed class CheckRunFailedTests : IAsyncLifetime
+public abstract class CheckRunFailedTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnSqlite() : CheckRunFailedTests(DatabaseProvider.Sqlite);
+
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnPostgreSql() : CheckRunFailedTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private SQLiteStorage _storage = null!;
 

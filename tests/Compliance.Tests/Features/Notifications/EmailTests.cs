@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
@@ -16,10 +17,15 @@ namespace Compliance.Tests.Features.Notifications;
 /// Emails composed from real events over the demo data, sent with MailKit to a real SMTP server (aiosmtpd) and read
 /// back with MimeKit: recipients, subject, both bodies, and each person's opt-out.
 /// </summary>
-[Collection(HangfireStorageCollection.Name)]
-public sealed class EmailTests : IAsyncLifetime
+public abstract class EmailTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnSqlite() : EmailTests(DatabaseProvider.Sqlite);
+
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnPostgreSql() : EmailTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private SmtpServer _smtp = null!;
     private SQLiteStorage _storage = null!;

@@ -7,14 +7,20 @@ using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
 /// <summary>A failed approval-list sync is announced as <c>approval-list.sync.failed</c>, with the reason.</summary>
-[Collection(HangfireStorageCollection.Name)]
-public sealed class ListSyncEventsTests : IAsyncLifetime
+public abstract class ListSyncEventsTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnSqlite() : ListSyncEventsTests(DatabaseProvider.Sqlite);
+
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnPostgreSql() : ListSyncEventsTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private SQLiteStorage _storage = null!;
 

@@ -3,13 +3,18 @@ using Compliance.Tests.Infrastructure;
 using Compliance.Web.Auth;
 using Compliance.Web.Features.Notifications;
 using Microsoft.Extensions.Logging.Abstractions;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
 /// <summary>Who gets an email by role is what the identity provider sent at sign-in: the email claim and the roles, by subject.</summary>
-public sealed class RecipientsTests : IAsyncLifetime
+public abstract class RecipientsTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : RecipientsTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : RecipientsTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
 
     public Task InitializeAsync() => _database.InitializeAsync();
 

@@ -17,6 +17,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
@@ -24,10 +25,15 @@ namespace Compliance.Tests.Features.Notifications;
 /// Webhooks managed by administrators: stored with a protected secret shown once, validated by field, audited, posted
 /// through the real outbound guard (redirects not followed) to a real Kestrel receiver that checks the timestamped signature.
 /// </summary>
-[Collection(HangfireStorageCollection.Name)]
-public sealed class WebhookAdministrationTests : IAsyncLifetime
+public abstract class WebhookAdministrationTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnSqlite() : WebhookAdministrationTests(DatabaseProvider.Sqlite);
+
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnPostgreSql() : WebhookAdministrationTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private readonly ConcurrentQueue<(string Path, string Body, string? Signature)> _received = new();
     private readonly EphemeralDataProtectionProvider _protection = new();

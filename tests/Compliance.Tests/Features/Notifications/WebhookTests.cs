@@ -19,6 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Features.Checks.Run;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
@@ -26,12 +27,17 @@ namespace Compliance.Tests.Features.Notifications;
 /// Events from a real check run over the demo data, queued in real Hangfire SQLite storage and posted by the job to a
 /// real Kestrel receiver on 127.0.0.1, which checks the signature with its own HMAC.
 /// </summary>
-[Collection(HangfireStorageCollection.Name)]
-public sealed class WebhookTests : IAsyncLifetime
+public abstract class WebhookTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnSqlite() : WebhookTests(DatabaseProvider.Sqlite);
+
+    [Collection(HangfireStorageCollection.Name)]
+    public sealed class OnPostgreSql() : WebhookTests(DatabaseProvider.PostgreSql);
+
     private const string Secret = "s3cret-for-tests-only";
 
-    private readonly TestDatabase _database = new();
+    private readonly TestDatabase _database = new(provider);
     private readonly TestClock _clock = new();
     private readonly ConcurrentQueue<Received> _received = new();
     private readonly HashSet<string> _dispatched = [];

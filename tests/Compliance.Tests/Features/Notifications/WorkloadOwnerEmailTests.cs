@@ -2,13 +2,18 @@ using Compliance.Domain;
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Features.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Compliance.Web.Data;
 
 namespace Compliance.Tests.Features.Notifications;
 
 /// <summary>A workload's owner address (where restriction emails go) is kept by the inventory service, checked, and audited.</summary>
-public sealed class WorkloadOwnerEmailTests : IAsyncLifetime
+public abstract class WorkloadOwnerEmailTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TestDatabase _database = new();
+    public sealed class OnSqlite() : WorkloadOwnerEmailTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : WorkloadOwnerEmailTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = new(provider);
     private InventoryService _inventory = default!;
 
     public async Task InitializeAsync()

@@ -27,7 +27,7 @@ public sealed class CustomerApiTests(CustomerApiTests.Factory factory) : IClassF
         }
     }
 
-    private CustomerApiClientService Clients => factory.Services.GetRequiredService<CustomerApiClientService>();
+    private ApiClientService Clients => factory.Services.GetRequiredService<ApiClientService>();
 
     private async Task<int> CustomerIdAsync(string code)
     {
@@ -35,7 +35,7 @@ public sealed class CustomerApiTests(CustomerApiTests.Factory factory) : IClassF
         return await db.Customers.Where(c => c.Code == code).Select(c => c.Id).SingleAsync();
     }
 
-    private async Task<(HttpClient Client, NewCustomerApiClient Created)> ClientForAsync(string code)
+    private async Task<(HttpClient Client, NewApiClient Created)> ClientForAsync(string code)
     {
         var http = factory.CreateClient();
         await http.GetAsync("/health"); // the host has started (and issued the demo attestations)
@@ -170,5 +170,24 @@ public sealed class CustomerApiTests(CustomerApiTests.Factory factory) : IClassF
         Assert.Equal(HttpStatusCode.OK, globex.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Contains("\"limit\"", await badLimit.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Attestation_pages_walk_every_visible_attestation_once_newest_first()
+    {
+        using var http = await factory.CreateClient().AsPipelineAsync();
+        var expected = (await AllAttestationsAsync()).Select(a => a.Id).OrderDescending().ToList();
+        var seen = new List<int>();
+        string? after = null;
+        do
+        {
+            using var page = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/attestations?limit=3{(after is null ? "" : $"&after={after}")}"));
+            seen.AddRange(page.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt32()));
+            after = page.RootElement.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.RootElement.GetProperty("next").GetInt64().ToString();
+        }
+        while (after is not null && seen.Count <= expected.Count);
+
+        Assert.True(expected.Count > 3, "The demo attestations give more than one page.");
+        Assert.Equal(expected, seen);
     }
 }

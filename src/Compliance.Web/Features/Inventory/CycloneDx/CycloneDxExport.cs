@@ -24,7 +24,7 @@ public static class CycloneDxExport
         var modelIds = bindings.Select(b => b.ModelId).ToHashSet();
         var models = await db.Models.AsNoTracking().Where(m => customerId == null || modelIds.Contains(m.Id)).OrderBy(m => m.Id).ToListAsync(ct);
         var services = await workloads.OrderBy(w => w.Id)
-            .Select(w => new { w.Id, w.Name, w.Owner, w.Environment, w.ImpactLevel, w.DataCategories, Customer = w.Customer!.Name, w.Customer.Code })
+            .Select(w => new { w.Id, w.Name, w.Owner, w.OwnerEmail, w.Environment, w.ImpactLevel, w.DataCategories, Customer = w.Customer!.Name, w.Customer.Code })
             .ToListAsync(ct);
         var customer = customerId is null ? null : await db.Customers.AsNoTracking().SingleAsync(c => c.Id == customerId, ct);
 
@@ -54,7 +54,7 @@ public static class CycloneDxExport
                 ["data"] = new JsonArray([.. (s.DataCategories == DataCategories.None ? [] : s.DataCategories.Members())
                     .Select(c => (JsonNode)new JsonObject { ["flow"] = "bi-directional", ["classification"] = c.ToString() })]),
                 ["properties"] = Properties(("customerCode", s.Code), ("impactLevel", s.ImpactLevel.ToString()),
-                    ("environment", s.Environment), ("owner", s.Owner)),
+                    ("environment", s.Environment), ("owner", s.Owner), ("ownerEmail", s.OwnerEmail)),
             })]),
             ["dependencies"] = new JsonArray([.. bindings.GroupBy(b => b.WorkloadId).OrderBy(g => g.Key).Select(g => (JsonNode)new JsonObject
             {

@@ -30,7 +30,7 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
     public static readonly IReadOnlyDictionary<ImportKind, string[]> Columns = new Dictionary<ImportKind, string[]>
     {
         [ImportKind.Models] = ["provider", "host_model_id", "display_name", "version", "hosting", "region", "deprecated_on", "retired_on"],
-        [ImportKind.Workloads] = ["customer_code", "name", "impact_level", "data_categories", "owner", "environment", "key"],
+        [ImportKind.Workloads] = ["customer_code", "name", "impact_level", "data_categories", "owner", "environment", "key", "owner_email"],
         [ImportKind.Bindings] = ["customer_code", "workload", "host_model_id", "hosting", "region", "usage", "purpose", "from", "to"],
     };
 
@@ -49,10 +49,11 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
         ["owner"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Owner)),
         ["environment"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Environment)),
         ["key"] = InventoryRules.MaxLength<Workload>(nameof(Workload.Key)),
+        ["owner_email"] = InventoryRules.MaxLength<Workload>(nameof(Workload.OwnerEmail)),
         ["purpose"] = InventoryRules.MaxLength<Binding>(nameof(Binding.Purpose)),
     };
 
-    private static readonly HashSet<string> Optional = ["version", "region", "hosting", "usage", "deprecated_on", "retired_on", "owner", "environment", "data_categories", "purpose", "from", "to", "key"];
+    private static readonly HashSet<string> Optional = ["version", "region", "hosting", "usage", "deprecated_on", "retired_on", "owner", "environment", "data_categories", "purpose", "from", "to", "key", "owner_email"];
 
     /// <summary>Imports a file already in memory (tests, small callers): the size limit, then <see cref="ImportAsync(ImportKind, string, string?, Stream, string, IProgress{int}?, CancellationToken)"/>.</summary>
     public Task<ImportReport> ImportAsync(ImportKind kind, string fileName, string? contentType, byte[] content, string actor, CancellationToken ct = default)
@@ -272,6 +273,14 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
                 keysSeen[key] = r.Row.Number;
             }
 
+            // Optional column, like the key: present and empty clears it; an address must be one mailbox.
+            var ownerEmail = r.Has("owner_email") ? r.Text("owner_email") is { Length: > 0 } e ? e : null : null;
+            if (InventoryRules.OwnerEmail("owner_email", ownerEmail) is { } emailError)
+            {
+                r.Fail(emailError);
+                continue;
+            }
+
             if (!existing.TryGetValue((customerId, name), out var workload))
             {
                 workload = new Workload { CustomerId = customerId, Name = name };
@@ -290,6 +299,11 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
             if (r.Has("key"))
             {
                 workload.Key = key;
+            }
+
+            if (r.Has("owner_email"))
+            {
+                workload.OwnerEmail = ownerEmail;
             }
         }
 

@@ -2,24 +2,25 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
-using Compliance.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace Compliance.Web.Features.Portal;
+namespace Compliance.Web.Auth;
 
 /// <summary>
-/// Customer machine clients present their client credentials on each request, as HTTP Basic (<c>client_id:client_secret</c>,
+/// App-held machine clients present their client credentials on each request, as HTTP Basic (<c>client_id:client_secret</c>,
 /// RFC 6749 §2.3.1). The app holds these clients itself (not the identity provider), so a customer needs no account at
-/// the organisation's provider, and a revoked client is refused on its very next request (no token outlives it). The
-/// principal is a Customer of the client's organisation: the same scope filters as for its people apply.
+/// the organisation's provider, and a revoked client is refused on its very next request (no token outlives it).
+/// A customer's client signs in as a Customer of its organisation (the same scope filters as for its people apply);
+/// a staff machine client as <see cref="Roles.Pipeline"/> with its scopes. Both carry their owner (the creating
+/// administrator), whom four-eyes treats as the same person.
 /// </summary>
-public sealed class CustomerClientAuthentication(
+public sealed class ApiClientAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    CustomerApiClientService clients, OidcSettings settings)
+    ApiClientService clients, OidcSettings settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "CustomerClient";
+    public const string SchemeName = "ApiClient";
 
     public static bool HasBasicCredentials(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
@@ -60,8 +61,18 @@ public sealed class CustomerClientAuthentication(
         identity.AddClaim(new Claim("sub", client.ClientId));
         identity.AddClaim(new Claim("client_id", client.ClientId));
         identity.AddClaim(new Claim("name", client.Name));
-        identity.AddClaim(new Claim(settings.RoleClaim, Roles.Customer));
-        identity.AddClaim(new Claim(settings.CustomerClaim, client.CustomerCode));
+        identity.AddClaim(new Claim(ApiScopes.OwnerClaimType, client.Owner));
+        identity.AddClaims(client.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s)));
+        if (client.CustomerCode is { } customer)
+        {
+            identity.AddClaim(new Claim(settings.RoleClaim, Roles.Customer));
+            identity.AddClaim(new Claim(settings.CustomerClaim, customer));
+        }
+        else
+        {
+            identity.AddClaim(new Claim(settings.RoleClaim, Roles.Pipeline));
+        }
+
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
