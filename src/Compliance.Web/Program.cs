@@ -54,6 +54,7 @@ app.MapInventoryExport();
 app.UseComplianceJobs();
 app.MapDecisionEndpoints();
 app.MapAttestationEndpoints();
+app.MapAttestationsApi();
 app.MapCustomerApi();
 app.MapEvidenceEndpoints();
 
