@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Data.Common;
 using Compliance.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,56 +15,20 @@ namespace Compliance.Web.Features.Checks.Run;
 /// writer it first loads the active findings, so a finding that is already there unchanged costs nothing but the
 /// final LastSeen stamp; the ones this run did not see are resolved by key in one statement over arrays.
 /// </summary>
-public sealed class PostgreSqlCheckStore(ComplianceDb db) : ICheckStore
+public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 {
-    public WorkloadTable LoadWorkloads(CancellationToken ct)
-    {
-        using var connection = OpenReader();
-        return CheckStore.LoadWorkloads(connection, ct);
-    }
+    protected override DbConnection NewConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
-    public (int Min, int Max) BindingIdRange()
+    protected override void PrepareScan(DbCommand command, DateTime at, int fromId, int toId)
     {
-        using var connection = OpenReader();
-        return CheckStore.ReadRange(connection);
-    }
-
-    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
-    {
-        using var connection = OpenReader();
-        using var cmd = new NpgsqlCommand(
-            "SELECT \"Id\", \"ModelId\", \"WorkloadId\", \"Usage\" FROM \"Bindings\" WHERE \"Id\" >= @from AND \"Id\" <= @to AND (\"To\" IS NULL OR \"To\" > @now)",
-            connection) { CommandTimeout = 0 };
+        var cmd = (NpgsqlCommand)command;
+        cmd.CommandText = ScanStatement;
         cmd.Parameters.AddWithValue("from", fromId);
         cmd.Parameters.AddWithValue("to", toId);
         cmd.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, at);
-        using var r = cmd.ExecuteReader(System.Data.CommandBehavior.SequentialAccess);
-        return CheckStore.VisitBindings(r, visit, ct);
     }
 
-    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
-
-    /// <summary>PostgreSQL's memory is the server's to manage, not this process's.</summary>
-    public IDisposable BoundMemory() => NoBound.Instance;
-
-    private sealed class NoBound : IDisposable
-    {
-        public static readonly NoBound Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private readonly string _connectionString = db.Database.GetConnectionString()
-        ?? throw new InvalidOperationException("The DbContext has no connection string.");
-
-    private NpgsqlConnection OpenReader()
-    {
-        var connection = new NpgsqlConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    public override IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(Db, checkRunId, at);
 
     private sealed class Writer : IFindingWriter
     {

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using Compliance.Data;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
@@ -10,59 +11,23 @@ namespace Compliance.Web.Features.Checks.Run;
 /// then merged into <c>Findings</c> in one statement, all in one transaction on the DbContext's connection.
 /// Compiled and reviewed here; SQL Server cannot run on the development machines.
 /// </summary>
-public sealed class SqlServerCheckStore(ComplianceDb db) : ICheckStore
+public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 {
-    public WorkloadTable LoadWorkloads(CancellationToken ct)
-    {
-        using var connection = OpenReader();
-        return CheckStore.LoadWorkloads(connection, ct);
-    }
-
-    public (int Min, int Max) BindingIdRange()
-    {
-        using var connection = OpenReader();
-        return CheckStore.ReadRange(connection);
-    }
-
     private const string ScanBindings =
         "SELECT [Id], [ModelId], [WorkloadId], [Usage] FROM [Bindings] WHERE [Id] >= @from AND [Id] <= @to AND ([To] IS NULL OR [To] > @now)";
 
-    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
+    protected override DbConnection NewConnection(string connectionString) => new SqlConnection(connectionString);
+
+    protected override void PrepareScan(DbCommand command, DateTime at, int fromId, int toId)
     {
-        using var connection = OpenReader();
-        using var cmd = connection.CreateCommand();
+        var cmd = (SqlCommand)command;
         cmd.CommandText = ScanBindings;
         cmd.Parameters.Add("@from", SqlDbType.Int).Value = fromId;
         cmd.Parameters.Add("@to", SqlDbType.Int).Value = toId;
         cmd.Parameters.Add("@now", SqlDbType.DateTime2).Value = at;
-        cmd.CommandTimeout = 0;
-        using var r = cmd.ExecuteReader(CommandBehavior.SequentialAccess);
-        return CheckStore.VisitBindings(r, visit, ct);
     }
 
-    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
-
-    /// <summary>SQL Server's memory is the server's to manage, not this process's.</summary>
-    public IDisposable BoundMemory() => NoBound.Instance;
-
-    private sealed class NoBound : IDisposable
-    {
-        public static readonly NoBound Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private readonly string _connectionString = db.Database.GetConnectionString()
-        ?? throw new InvalidOperationException("The DbContext has no connection string.");
-
-    private SqlConnection OpenReader()
-    {
-        var connection = new SqlConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    public override IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(Db, checkRunId, at);
 
     private sealed class Writer : IFindingWriter
     {

@@ -15,43 +15,30 @@ namespace Compliance.Web.Features.Checks.Run;
 /// the workload arrays in the app; findings upserted with one prepared <c>INSERT … ON CONFLICT DO UPDATE</c> in one
 /// transaction on the DbContext's connection.
 /// </summary>
-public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
+public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 {
     /// <summary>The format EF Core's SQLite provider stores DateTime in; text comparison orders it correctly.</summary>
     internal static string Text(DateTime value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
-    public WorkloadTable LoadWorkloads(CancellationToken ct)
-    {
-        using var connection = OpenReader();
-        return CheckStore.LoadWorkloads(connection, ct);
-    }
+    protected override DbConnection NewConnection(string connectionString) => new SqliteConnection(connectionString);
 
-    public (int Min, int Max) BindingIdRange()
+    protected override void PrepareScan(DbCommand command, DateTime at, int fromId, int toId)
     {
-        using var connection = OpenReader();
-        return CheckStore.ReadRange(connection);
-    }
-
-    public int ScanActiveBindings(DateTime at, int fromId, int toId, Action<ActiveBinding> visit, CancellationToken ct)
-    {
-        using var connection = OpenReader();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT \"Id\", \"ModelId\", \"WorkloadId\", \"Usage\" FROM \"Bindings\" WHERE \"Id\" >= @from AND \"Id\" <= @to AND (\"To\" IS NULL OR \"To\" > @now)";
+        var cmd = (SqliteCommand)command;
+        cmd.CommandText = ScanStatement;
         cmd.Parameters.AddWithValue("@from", fromId);
         cmd.Parameters.AddWithValue("@to", toId);
         cmd.Parameters.AddWithValue("@now", Text(at));
-        using var r = cmd.ExecuteReader();
-        return CheckStore.VisitBindings(r, visit, ct);
     }
 
-    public IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(db, checkRunId, at);
+    public override IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(Db, checkRunId, at);
 
     /// <summary>
     /// SQLite's soft heap limit (process-wide) at 64 MB for the run: the run's connections (workloads, two readers, the
     /// writer) would each fill a 64 MB page cache, +90 MB over a million bindings; within the limit they share 64 MB and
     /// run no slower. Only during a run: outside one, grids keep their caches (a shared limit made their counts slower).
     /// </summary>
-    public IDisposable BoundMemory()
+    public override IDisposable BoundMemory()
     {
         var previous = SQLitePCL.raw.sqlite3_soft_heap_limit64(RunMemoryLimit);
         return new Restore(previous);
@@ -64,13 +51,10 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ICheckStore
         public void Dispose() => SQLitePCL.raw.sqlite3_soft_heap_limit64(previous);
     }
 
-    private readonly string _connectionString = db.Database.GetConnectionString()
-        ?? throw new InvalidOperationException("The DbContext has no connection string.");
-
-    private SqliteConnection OpenReader()
+    /// <summary>Each reader with the app's pragmas (WAL, cache), like every other connection.</summary>
+    protected override DbConnection OpenReader()
     {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
+        var connection = base.OpenReader();
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText = SqlitePragmas.Sql;
         pragmas.ExecuteNonQuery();
