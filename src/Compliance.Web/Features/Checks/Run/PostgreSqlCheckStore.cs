@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Data.Common;
 using Compliance.Data;
 using Microsoft.EntityFrameworkCore;
@@ -68,25 +66,12 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
         private readonly ComplianceDb _db;
         private readonly NpgsqlConnection _connection;
         private readonly NpgsqlTransaction _tx;
-        private readonly Dictionary<long, Known> _active = [];
+        private readonly ActiveFindings _active;
         private readonly int _run;
         private readonly DateTime _at;
         private readonly FindingChangeLog _log = new();
-        private readonly int _activeBefore;
         private NpgsqlBinaryImporter? _copy;
         private bool _completed;
-
-        private static long Key(int bindingId, int rule) => ((long)bindingId << 8) | (uint)rule;
-
-        /// <summary>An active finding as it stands in the table, and whether this run has seen it.</summary>
-        private struct Known
-        {
-            public int Severity;
-            public int? RestrictionId;
-            public int? ApprovalId;
-            public string Detail; // compared exactly: a few MB for a hundred thousand active findings
-            public bool Seen;
-        }
 
         public Writer(ComplianceDb db, int run, DateTime at)
         {
@@ -96,38 +81,16 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             db.Database.OpenConnection();
             _connection = (NpgsqlConnection)db.Database.GetDbConnection();
             _tx = _connection.BeginTransaction();
-            using (var active = new NpgsqlCommand(
-                "SELECT \"BindingId\", \"Rule\", \"Severity\", \"RestrictionId\", \"ApprovalId\", \"Detail\" FROM \"Findings\" WHERE \"Status\" <> 2", _connection, _tx))
-            using (var r = active.ExecuteReader())
-            {
-                while (r.Read())
-                {
-                    _active[Key(r.GetInt32(0), r.GetInt32(1))] = new Known
-                    {
-                        Severity = r.GetInt32(2),
-                        RestrictionId = r.IsDBNull(3) ? null : r.GetInt32(3),
-                        ApprovalId = r.IsDBNull(4) ? null : r.GetInt32(4),
-                        Detail = r.GetString(5),
-                    };
-                }
-            }
-
-            _activeBefore = _active.Count;
+            _active = ActiveFindings.Read(_connection, _tx);
             CheckStore.Execute(_connection, _tx, CreateTemp);
         }
 
         public void Write(in FindingRow f)
         {
             var detail = CheckStore.Clip(f.Detail);
-            ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(_active, Key(f.BindingId, (int)f.Rule));
-            if (!Unsafe.IsNullRef(ref known))
+            if (_active.SeenUnchanged(f, detail))
             {
-                known.Seen = true;
-                if (known.Severity == (int)f.Severity && known.RestrictionId == f.RestrictionId && known.ApprovalId == f.ApprovalId
-                    && known.Detail == detail)
-                {
-                    return; // unchanged: LastSeen is stamped for all at the end
-                }
+                return; // unchanged: LastSeen is stamped for all at the end
             }
 
             // One COPY stream for the whole run: rows go to the server as they come, nothing is buffered here.
@@ -170,13 +133,13 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 
             ct.ThrowIfCancellationRequested();
             var resolved = 0;
-            var unseen = _active.Where(e => !e.Value.Seen).Select(e => e.Key).ToArray();
+            var unseen = _active.Unseen().ToArray();
             if (unseen.Length > 0)
             {
                 using var resolve = new NpgsqlCommand(ResolveByKey, _connection, _tx) { CommandTimeout = 0 };
                 resolve.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
-                resolve.Parameters.AddWithValue("bindings", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => (int)(k >> 8)).ToArray());
-                resolve.Parameters.AddWithValue("rules", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => (int)(k & 0xFF)).ToArray());
+                resolve.Parameters.AddWithValue("bindings", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => ActiveFindings.Split(k).BindingId).ToArray());
+                resolve.Parameters.AddWithValue("rules", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => ActiveFindings.Split(k).Rule).ToArray());
                 resolved = resolve.ExecuteNonQuery();
                 foreach (var key in unseen)
                 {
@@ -191,7 +154,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                 stamp.ExecuteNonQuery();
             }
 
-            var totals = CheckStore.Finish(_connection, _tx, _at, _activeBefore, resolved, _log);
+            var totals = CheckStore.Finish(_connection, _tx, _at, _active.Count, resolved, _log);
             // The stamp above touched every active finding: the event says so once instead of listing them.
             _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
             _tx.Commit();

@@ -1,8 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.IO.Hashing;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Compliance.Data;
 using Compliance.Web.Data;
 using Microsoft.Data.Sqlite;
@@ -99,28 +96,12 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
         private readonly DbTransaction _tx;
         private readonly DbCommand _upsert;
         private readonly DbParameter _binding, _rule, _severity, _detail, _restriction, _approval;
-        private readonly Dictionary<long, Known> _active = [];
+        private readonly ActiveFindings _active;
         private readonly int _run;
         private readonly string _now;
         private readonly DateTime _at;
         private readonly FindingChangeLog _log = new();
-        private readonly int _activeBefore;
         private bool _completed;
-
-        private static long Key(int bindingId, int rule) => ((long)bindingId << 8) | (uint)rule;
-
-        /// <summary>An active finding as it stands in the table, and whether this run has seen it.</summary>
-        private struct Known
-        {
-            public int Severity;
-            public int? RestrictionId;
-            public int? ApprovalId;
-            public ulong DetailHash;
-            public bool Seen;
-        }
-
-        /// <summary>XxHash64 over the characters: 64 bits, stable, enough to notice a changed explanation.</summary>
-        private static ulong Hash(string text) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text.AsSpan()));
 
         public Writer(ComplianceDb db, int run, DateTime at)
         {
@@ -131,24 +112,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             db.Database.OpenConnection(); // through EF: the pragmas interceptor runs
             _connection = db.Database.GetDbConnection();
             _tx = _connection.BeginTransaction(); // BEGIN IMMEDIATE: the active findings read below stay true until commit
-            using (var active = _connection.CreateCommand())
-            {
-                active.Transaction = _tx;
-                active.CommandText = "SELECT \"BindingId\", \"Rule\", \"Severity\", \"RestrictionId\", \"ApprovalId\", \"Detail\" FROM \"Findings\" WHERE \"Status\" <> 2";
-                using var r = active.ExecuteReader();
-                while (r.Read())
-                {
-                    _active[Key(r.GetInt32(0), r.GetInt32(1))] = new Known
-                    {
-                        Severity = r.GetInt32(2),
-                        RestrictionId = r.IsDBNull(3) ? null : r.GetInt32(3),
-                        ApprovalId = r.IsDBNull(4) ? null : r.GetInt32(4),
-                        DetailHash = Hash(r.GetString(5)),
-                    };
-                }
-            }
-
-            _activeBefore = _active.Count;
+            _active = ActiveFindings.Read(_connection, _tx);
             _upsert = _connection.CreateCommand();
             _upsert.Transaction = _tx;
             _upsert.CommandText = Upsert;
@@ -166,15 +130,9 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
         public void Write(in FindingRow f)
         {
             var detail = CheckStore.Clip(f.Detail);
-            ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(_active, Key(f.BindingId, (int)f.Rule));
-            if (!Unsafe.IsNullRef(ref known))
+            if (_active.SeenUnchanged(f, detail))
             {
-                known.Seen = true;
-                if (known.Severity == (int)f.Severity && known.RestrictionId == f.RestrictionId && known.ApprovalId == f.ApprovalId
-                    && known.DetailHash == Hash(detail))
-                {
-                    return; // unchanged: LastSeen is stamped for all at the end
-                }
+                return; // unchanged: LastSeen is stamped for all at the end
             }
 
             _binding.Value = f.BindingId;
@@ -191,7 +149,8 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
         {
             ct.ThrowIfCancellationRequested();
             var resolved = 0;
-            if (_active.Values.Any(k => !k.Seen))
+            var unseen = _active.Unseen().ToList();
+            if (unseen.Count > 0)
             {
                 using var resolve = _connection.CreateCommand();
                 resolve.Transaction = _tx;
@@ -200,17 +159,16 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                 var rule = CheckStore.Add(resolve, "@rule", 0);
                 CheckStore.Add(resolve, "@now", _now);
                 resolve.Prepare();
-                foreach (var (key, _) in _active.Where(e => !e.Value.Seen))
+                foreach (var key in unseen)
                 {
-                    binding.Value = (int)(key >> 8);
-                    rule.Value = (int)(key & 0xFF);
+                    (binding.Value, rule.Value) = ActiveFindings.Split(key);
                     resolved += resolve.ExecuteNonQuery();
                     _log.Changed(key);
                 }
             }
 
             CheckStore.Execute(_connection, _tx, StampSeen, ("@now", _now), ("@run", _run));
-            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved, _log);
+            var totals = CheckStore.Finish(_connection, _tx, _now, _active.Count, resolved, _log);
             // The stamp above touched every active finding: the event says so once instead of listing them.
             _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
             _tx.Commit();
