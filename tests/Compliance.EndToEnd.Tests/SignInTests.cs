@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
+using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Features.Dashboard;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -19,10 +22,12 @@ public sealed class SignInTests
     [Fact]
     public async Task The_officer_signs_in_and_sees_the_compliance_posture()
     {
-        // Two checks, so the dashboard has a latest run and a trend to draw.
+        // Two checks, so the dashboard has a latest run; yesterday's and today's posture, so the daily trend has a line to draw.
         var runner = _host.Services.GetRequiredService<CheckRunner>();
         await runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
         var run = await runner.RunAsync(CheckTrigger.Manual, CancellationToken.None);
+        await RecordYesterdayAsync();
+        await _host.Services.GetRequiredService<PostureRollup>().RollUpAsync();
 
         var (page, errors) = await SignInAsync("officer");
 
@@ -109,6 +114,18 @@ public sealed class SignInTests
 
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The user name or password is not correct.");
         Assert.Contains("/connect/login", page.Url);
+    }
+
+    /// <summary>Yesterday's posture as the nightly roll-up would have written it (a fresh install has only today's).</summary>
+    private async Task RecordYesterdayAsync()
+    {
+        await using var db = await _host.Services.GetRequiredService<IDbContextFactory<ComplianceDb>>().CreateDbContextAsync();
+        var yesterday = DateTime.UtcNow.AddDays(-1);
+        if (!await db.PostureDays.AnyAsync(d => d.Day == yesterday.Date))
+        {
+            db.PostureDays.AddRange(await PostureRollup.ComputeAsync(db, yesterday));
+            await db.SaveChangesAsync();
+        }
     }
 
     private Task<(IPage Page, List<string> Errors)> SignInAsync(string user) => _host.SignInAsync(user);

@@ -161,6 +161,7 @@ public sealed class ScaleOutProcessesTests(ITestOutputHelper output) : IAsyncLif
     {
         var storage = new PostgreSqlStorage(new NpgsqlConnectionFactory(_database.ConnectionString, new PostgreSqlStorageOptions()),
             new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = false });
+        HangfireStorageCollection.UseSilentHangfireLogs(); // a disposed host's logger factory may still be Hangfire's global one
         var manager = new RecurringJobManager(storage);
         var check = Job.FromExpression<CheckJob>(j => j.RunScheduledAsync(CancellationToken.None));
         var before = await LastRunIdAsync();
