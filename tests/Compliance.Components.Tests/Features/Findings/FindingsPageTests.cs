@@ -91,7 +91,8 @@ public sealed class WaiverDialogTests : ComponentTest
         await new CheckRunner(Database.Factory, Options.Create(new CheckOptions()), TimeProvider.System, NullLogger<CheckRunner>.Instance)
             .RunAsync(CheckTrigger.Manual, CancellationToken.None);
         await using var db = Database.Create();
-        return await db.Findings.Where(f => f.Status == FindingStatus.Open).Select(f => f.Id).FirstAsync();
+        // Not a restricted binding's finding: a waiver may not outlast the restriction's deadline (weeks away in the demo).
+        return await db.Findings.Where(f => f.Status == FindingStatus.Open && f.Rule == FindingRule.Unapproved).OrderBy(f => f.Id).Select(f => f.Id).FirstAsync();
     }
 
     private async Task<IRenderedComponent<MudDialogProvider>> ShowAsync(long findingId)
@@ -138,12 +139,20 @@ public sealed class WaiverDialogTests : ComponentTest
         await provider.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(DateTime.UtcNow.Date.AddDays(200)));
         Waive(provider);
 
-        await using (var db = Database.Create())
+        // The error clears as soon as the form validates, before the service has saved: wait for the saved waiver itself.
+        Waiver? waiver = null;
+        for (var attempt = 0; attempt < 100 && waiver is null; attempt++)
         {
-            provider.WaitForAssertion(() => Assert.DoesNotContain("A waiver lasts at most one year", provider.Markup), TimeSpan.FromSeconds(10));
-            var waiver = await db.Waivers.Include(w => w.Finding).SingleAsync();
-            Assert.Equal(FindingStatus.Waived, waiver.Finding!.Status);
-            Assert.Equal("officer", waiver.GrantedBy);
+            await using var db = Database.Create();
+            waiver = await db.Waivers.Include(w => w.Finding).SingleOrDefaultAsync();
+            if (waiver is null)
+            {
+                await Task.Delay(100);
+            }
         }
+
+        Assert.NotNull(waiver);
+        Assert.Equal(FindingStatus.Waived, waiver.Finding!.Status);
+        Assert.Equal("officer", waiver.GrantedBy);
     }
 }
