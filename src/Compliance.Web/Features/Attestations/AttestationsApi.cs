@@ -1,4 +1,5 @@
 using Compliance.Data;
+using Compliance.Domain;
 using Compliance.Web.Api;
 using Compliance.Web.Auth;
 using Compliance.Web.Shared;
@@ -15,9 +16,6 @@ public static class AttestationsApi
     public sealed record NewAttestation(string Customer, string? Statement);
 
     public sealed record Withdrawal(string Reason);
-
-    public sealed record IssuedAttestation(int Id, string Customer, string VerificationCode, DateTime IssuedAt, string IssuedBy,
-        string PdfSha256, string Snapshot, string Pdf, string Verify);
 
     public static WebApplication MapAttestationsApi(this WebApplication app)
     {
@@ -48,10 +46,8 @@ public static class AttestationsApi
                 return ApiSetup.Problem(outcome);
             }
 
-            var r = outcome.Value!;
-            return Results.Created($"{ApiSetup.Prefix}/attestations/{r.Id}", new IssuedAttestation(r.Id, r.CustomerCode, r.VerificationCode,
-                r.IssuedAt, r.IssuedBy, r.PdfSha256, $"{ApiSetup.Prefix}/attestations/{r.Id}", $"{ApiSetup.Prefix}/attestations/{r.Id}/pdf",
-                service.VerifyUrl(r.VerificationCode)));
+            var issued = ApiAttestation.Of(outcome.Value!, service);
+            return Results.Created(issued.Snapshot, issued);
         }).WithName("IssueAttestation").WithIdempotencyKey()
             .WithSummary("Issue a signed attestation for a customer, evaluated at issue (compliance officers).");
 
@@ -63,4 +59,17 @@ public static class AttestationsApi
 
         return app;
     }
+}
+
+/// <summary>An attestation as the API lists it; <see cref="Standing"/> says in words whether its statement still holds.</summary>
+public sealed record ApiAttestation(
+    int Id, string Customer, string VerificationCode, DateTime IssuedAt, DateTime AsOf, string IssuedBy, AttestationStatus Status,
+    string Standing, string StandingDetail, DateTime? StaleSince, string? StaleReason, int? SupersededById, string PdfSha256,
+    bool IsDevelopmentCopy, string Snapshot, string Pdf, string Verify)
+{
+    /// <summary>The one API shape of an attestation: listed, fetched and answered when issued alike.</summary>
+    public static ApiAttestation Of(AttestationRow r, AttestationService service) =>
+        new(r.Id, r.CustomerCode, r.VerificationCode, r.IssuedAt, r.AsOf, r.IssuedBy, r.Status, r.Standing.Headline, r.Standing.Detail,
+            r.StaleSince, r.StaleReason, r.SupersededById, r.PdfSha256, r.IsDevelopmentCopy,
+            $"{ApiSetup.Prefix}/attestations/{r.Id}", $"{ApiSetup.Prefix}/attestations/{r.Id}/pdf", service.VerifyUrl(r.VerificationCode));
 }

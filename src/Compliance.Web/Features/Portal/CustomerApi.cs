@@ -8,12 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Portal;
 
-/// <summary>An attestation as the API lists it; <see cref="Standing"/> says in words whether its statement still holds.</summary>
-public sealed record ApiAttestation(
-    int Id, string Customer, string VerificationCode, DateTime IssuedAt, DateTime AsOf, string IssuedBy, AttestationStatus Status,
-    string Standing, string StandingDetail, DateTime? StaleSince, string? StaleReason, int? SupersededById, string PdfSha256,
-    bool IsDevelopmentCopy, string Snapshot, string Pdf, string Verify);
-
 /// <summary>One day of a posture trend as the API returns it (<see cref="PostureDay"/>).</summary>
 public sealed record ApiPostureDay(
     DateTime Day, int Bindings, int Compliant, int CompliantWithWaivers, int NotCompliant, int OpenCritical, int OpenHigh, int OpenMedium,
@@ -70,10 +64,7 @@ public static class CustomerApi
         // Newest first, keyset-paged by id in the database (ids grow with issue time); one row more says whether a next page exists.
         var take = limit ?? 50;
         var rows = await service.PageAsync(scope, customerId, after, take + 1, ct);
-        var page = rows.Take(take).Select(r => new ApiAttestation(r.Id, r.CustomerCode, r.VerificationCode, r.IssuedAt, r.AsOf, r.IssuedBy, r.Status,
-                r.Standing.Headline, r.Standing.Detail, r.StaleSince, r.StaleReason, r.SupersededById, r.PdfSha256, r.IsDevelopmentCopy,
-                $"{ApiSetup.Prefix}/attestations/{r.Id}", $"{ApiSetup.Prefix}/attestations/{r.Id}/pdf", service.VerifyUrl(r.VerificationCode)))
-            .ToList();
+        var page = rows.Take(take).Select(r => ApiAttestation.Of(r, service)).ToList();
         http.Response.SetNoStore();
         return Results.Ok(new Page<ApiAttestation>(page, rows.Count > take ? page[^1].Id : null));
     }
