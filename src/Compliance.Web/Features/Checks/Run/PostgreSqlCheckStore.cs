@@ -40,19 +40,11 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             "COPY \"CheckFindings\" (\"BindingId\", \"Rule\", \"Severity\", \"Detail\", \"RestrictionId\", \"ApprovalId\") FROM STDIN (FORMAT BINARY)";
 
         /// <summary>Only rows that are new, changed or resolved reach the temp table; each is written and reported.</summary>
-        private const string Upsert = """
-            INSERT INTO "Findings" ("BindingId", "Rule", "Severity", "Status", "FirstSeen", "LastSeen", "ResolvedAt", "Detail", "RestrictionId", "ApprovalId", "LastCheckRunId")
+        private const string Upsert = FindingUpsert.Insert + """
+
             SELECT "BindingId", "Rule", "Severity", 0, @now, @now, NULL, "Detail", "RestrictionId", "ApprovalId", @run FROM "CheckFindings"
-            ON CONFLICT ("BindingId", "Rule") DO UPDATE SET
-                "Severity" = excluded."Severity",
-                "LastSeen" = excluded."LastSeen",
-                "Detail" = excluded."Detail",
-                "RestrictionId" = excluded."RestrictionId",
-                "ApprovalId" = excluded."ApprovalId",
-                "LastCheckRunId" = excluded."LastCheckRunId",
-                "Status" = CASE WHEN "Findings"."Status" = 2 THEN 0 ELSE "Findings"."Status" END,
-                "ResolvedAt" = NULL
-            """;
+
+            """ + FindingUpsert.OnConflictUpdate;
 
         private const string ResolveByKey = """
             UPDATE "Findings" f SET "Status" = 2, "ResolvedAt" = @now

@@ -66,18 +66,12 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
     /// </summary>
     private sealed class Writer : IFindingWriter
     {
-        private const string Upsert = """
-            INSERT INTO "Findings" ("BindingId", "Rule", "Severity", "Status", "FirstSeen", "LastSeen", "ResolvedAt", "Detail", "RestrictionId", "ApprovalId", "LastCheckRunId")
+        private const string Upsert = FindingUpsert.Insert + """
+
             VALUES (@binding, @rule, @severity, 0, @now, @now, NULL, @detail, @restriction, @approval, @run)
-            ON CONFLICT ("BindingId", "Rule") DO UPDATE SET
-                "Severity" = excluded."Severity",
-                "LastSeen" = excluded."LastSeen",
-                "Detail" = excluded."Detail",
-                "RestrictionId" = excluded."RestrictionId",
-                "ApprovalId" = excluded."ApprovalId",
-                "LastCheckRunId" = excluded."LastCheckRunId",
-                "Status" = CASE WHEN "Findings"."Status" = 2 THEN 0 ELSE "Findings"."Status" END,
-                "ResolvedAt" = NULL
+
+            """ + FindingUpsert.OnConflictUpdate + """
+
             WHERE "Findings"."Status" = 2
                 OR "Findings"."Severity" <> excluded."Severity"
                 OR "Findings"."Detail" <> excluded."Detail"
