@@ -158,12 +158,12 @@ public sealed class EvidencePackageService(IDbContextFactory<ComplianceDb> facto
 
     internal static string Time(DateTime? value) => value?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "";
 
-    internal static string Row(params object?[] cells) => string.Join(",", cells.Select(c => Csv.Cell(c switch
+    internal static string Row(params object?[] cells) => Csv.Line(cells.Select(c => c switch
     {
         null => "",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => c.ToString(),
-    })));
+    }));
 
     /// <summary>A write-only stream that hashes what passes through it.</summary>
     private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream

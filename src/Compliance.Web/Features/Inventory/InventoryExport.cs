@@ -64,7 +64,7 @@ public static class InventoryExport
     public static async Task WriteCsvAsync(ComplianceDb db, ImportKind kind, TextWriter writer, CancellationToken ct = default)
     {
         await writer.WriteLineAsync(string.Join(",", CsvImporter.Columns[kind]));
-        Task Write(params string[] fields) => writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Cell)));
+        Task Write(params string[] fields) => writer.WriteLineAsync(Csv.Line(fields));
         switch (kind)
         {
             case ImportKind.Models:

@@ -122,6 +122,21 @@ public abstract class CsvImporterTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_purpose_over_two_lines_imports_whole_and_an_error_after_it_names_the_line_its_row_starts_on()
+    {
+        var bad = await Import(ImportKind.Bindings,
+            "customer_code,workload,host_model_id,usage,purpose\r\nacme,Logistics Planner,gpt-4o,Inference,\"Plans routes,\r\nthen loads\"\r\nnobody,Logistics Planner,gpt-4o,Inference,\r\n");
+        Assert.Equal([(4, "workload")], bad.Errors.Select(e => (e.Row!.Value, e.Field!)));
+
+        var good = await Import(ImportKind.Bindings,
+            "\uFEFFcustomer_code,workload,host_model_id,usage,purpose\r\nacme,Logistics Planner,gpt-4o,Inference,\"Plans routes,\r\nthen loads\"\r\n");
+
+        Assert.True(good.Succeeded, string.Join("; ", good.Errors));
+        await using var db = _database.Create();
+        Assert.True(await db.Bindings.AnyAsync(b => b.Purpose == "Plans routes,\r\nthen loads" && b.Workload!.Name == "Logistics Planner"));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_utf8_is_refused_with_how_to_fix_it()
     {
         var latin1 = Encoding.Latin1.GetBytes("provider,host_model_id,display_name,hosting\nMistral,m,Modèle,Self-hosted\n");
