@@ -440,9 +440,8 @@ public static class ApprovalListReader
 
         var hosting = Text(entry, "hosting");
         var region = Text(entry, "region");
-        var matches = refs.Models.Where(m => m.HostModelId == id
-            && (hosting is null || string.Equals(m.Hosting, hosting, StringComparison.OrdinalIgnoreCase))
-            && (region is null || string.Equals(m.Region, region, StringComparison.OrdinalIgnoreCase))).ToList();
+        var key = new ModelKey(id, hosting, region);
+        var matches = refs.Models.Where(m => Model.Matches(m.HostModelId, m.Hosting, m.Region, key)).ToList();
         switch (matches.Count)
         {
             case 1:

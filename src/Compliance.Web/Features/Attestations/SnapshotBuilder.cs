@@ -96,14 +96,13 @@ public sealed class SnapshotBuilder(IDbContextFactory<ComplianceDb> dbFactory, I
 
         var reference = await ReferenceData.LoadAsync(db, asOf, ct);
         var window = checkOptions.Value.ExpiringSoonWindow;
-        var workloadFacts = workloads.ToDictionary(w => w.Id);
+        var workloadFacts = workloads.ToDictionary(w => w.Id, w => BindingFacts.OfWorkload(customerId, customer.Sector, w.ImpactLevel, w.DataCategories));
         var waiverByFinding = waivers.GroupBy(v => v.FindingId).ToDictionary(g => g.Key, g => g.First().Id);
         var bindingsByWorkload = bindings.ToLookup(b => b.WorkloadId, b =>
         {
             var model = new SnapshotModel(b.Model.Id, b.Model.Provider, b.Model.HostModelId, b.Model.DisplayName, b.Model.Version,
                 b.Model.Hosting, b.Model.Region, Model.Lifecycle(b.Model.DeprecatedOn, b.Model.RetiredOn, asOf));
-            var w = workloadFacts[b.WorkloadId];
-            var facts = new BindingFacts(b.Model.Id, customerId, customer.Sector, w.ImpactLevel, w.DataCategories, b.Usage);
+            var facts = workloadFacts[b.WorkloadId].For(b.Model.Id, b.Usage);
             var evaluation = reference.Evaluate(facts, asOf, window);
             var bindingFindings = evaluation.Reasons
                 .OrderByDescending(r => r.Severity).ThenBy(r => r.Rule)

@@ -3,15 +3,6 @@ using Compliance.Domain;
 
 namespace Compliance.Web.Features.Checks;
 
-/// <summary>What the rule needs to know about one binding: its model, its workload's level and categories, its customer, its usage.</summary>
-public readonly record struct BindingFacts(
-    int ModelId,
-    int CustomerId,
-    Sector Sector,
-    ImpactLevel ImpactLevel,
-    DataCategories DataCategories,
-    Usage Usage);
-
 /// <summary>One rule a binding breaks (or a warning it carries), with the approval or restriction behind it.</summary>
 public sealed record Reason(FindingRule Rule, Severity Severity, string Message, int? RestrictionId = null, int? ApprovalId = null)
 {

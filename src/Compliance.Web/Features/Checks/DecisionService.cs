@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Security.Claims;
 using Compliance.Domain;
 using Compliance.Web.Auth;
 using Compliance.Web.Data;
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Compliance.Web.Features.Checks.Run;
 
@@ -26,16 +23,14 @@ public sealed record ModelMatch(Model? Model, IReadOnlyList<Model> Candidates);
 
 /// <summary>
 /// Answers the decision question with the same function the check uses: cached reference data and one prepared
-/// primary-key read of the workload per call (no DbContext per call: that alone costs ~10× the rule).
+/// primary-key read of the workload per call through the check store's <see cref="IWorkloadFactsReader"/> (no DbContext
+/// per call: that alone costs ~10× the rule).
 /// </summary>
 public sealed class DecisionService(
     ReferenceDataCache cache, DatabaseOptions database, IOptions<CheckOptions> options, TimeProvider clock, CustomerScopes? scopes = null)
     : IDisposable
 {
-    private const string WorkloadSql =
-        "SELECT w.\"CustomerId\", c.\"Sector\", w.\"ImpactLevel\", w.\"DataCategories\" FROM \"Workloads\" w JOIN \"Customers\" c ON c.\"Id\" = w.\"CustomerId\" WHERE w.\"Id\" = @id";
-
-    private readonly ConcurrentBag<WorkloadReader> _readers = [];
+    private readonly ConcurrentBag<IWorkloadFactsReader> _readers = [];
 
     /// <summary>The model a pipeline names: the numeric <see cref="Model.Id"/>, else the host's model id (case-insensitive).</summary>
     public async ValueTask<ModelMatch> FindModelAsync(string model, CancellationToken ct)
@@ -46,7 +41,8 @@ public sealed class DecisionService(
             return new ModelMatch(byId, [byId]);
         }
 
-        var matches = data.Models.Where(m => string.Equals(m.HostModelId, model.Trim(), StringComparison.OrdinalIgnoreCase)).OrderBy(m => m.Id).ToList();
+        var key = new ModelKey(model);
+        var matches = data.Models.Where(m => m.Matches(key)).OrderBy(m => m.Id).ToList();
         return new ModelMatch(matches.Count == 1 ? matches[0] : null, matches);
     }
 
@@ -82,14 +78,14 @@ public sealed class DecisionService(
     {
         if (!_readers.TryTake(out var reader))
         {
-            reader = new WorkloadReader(database);
+            reader = CheckStore.WorkloadFactsReader(database);
         }
 
         try
         {
-            var facts = await reader.ReadAsync(workloadId, modelId, usage, ct);
+            var facts = await reader.ReadAsync(workloadId, ct);
             _readers.Add(reader);
-            return facts;
+            return facts?.For(modelId, usage);
         }
         catch
         {
@@ -103,49 +99,6 @@ public sealed class DecisionService(
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();
-        }
-    }
-
-    /// <summary>A connection and its prepared primary-key command, reused by one caller at a time.</summary>
-    private sealed class WorkloadReader : IDisposable
-    {
-        private readonly DbConnection _connection;
-        private readonly DbCommand _command;
-        private readonly DbParameter _id;
-
-        public WorkloadReader(DatabaseOptions database)
-        {
-            _connection = database.Provider switch
-            {
-                DatabaseProvider.SqlServer => new SqlConnection(database.ConnectionString),
-                DatabaseProvider.PostgreSql => new Npgsql.NpgsqlConnection(database.ConnectionString),
-                _ => new SqliteConnection(database.ConnectionString),
-            };
-            _connection.Open();
-            _command = _connection.CreateCommand();
-            _command.CommandText = WorkloadSql;
-            _id = CheckStore.Add(_command, "@id", 0);
-            if (database.IsServer)
-            {
-                _id.DbType = System.Data.DbType.Int32; // a prepared statement on a server engine needs the parameter's type
-            }
-
-            _command.Prepare();
-        }
-
-        public async ValueTask<BindingFacts?> ReadAsync(int workloadId, int modelId, Usage usage, CancellationToken ct)
-        {
-            _id.Value = workloadId;
-            await using var r = await _command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
-            return await r.ReadAsync(ct)
-                ? new BindingFacts(modelId, r.GetInt32(0), (Sector)r.GetInt32(1), (ImpactLevel)r.GetInt32(2), (DataCategories)r.GetInt32(3), usage)
-                : null;
-        }
-
-        public void Dispose()
-        {
-            _command.Dispose();
-            _connection.Dispose();
         }
     }
 }

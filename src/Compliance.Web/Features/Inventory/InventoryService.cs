@@ -190,8 +190,7 @@ public sealed partial class InventoryService(IDbContextFactory<ComplianceDb> fac
         errors.AddRange(new[] { _rules.Date("deprecatedOn", input.DeprecatedOn), _rules.Date("retiredOn", input.RetiredOn) }.OfType<FieldError>());
 
         await using var db = await factory.CreateDbContextAsync(ct);
-        if (errors.Count == 0 && await db.Models.AnyAsync(m => m.Id != input.Id && m.HostModelId == input.HostModelId.Trim()
-                && m.Hosting == input.Hosting.Trim() && m.Region == (input.Region ?? "").Trim(), ct))
+        if (errors.Count == 0 && await db.Models.Where(Model.Matching(input.HostModelId, input.Hosting, input.Region ?? "")).AnyAsync(m => m.Id != input.Id, ct))
         {
             errors.Add(new FieldError("hostModelId", $"'{input.HostModelId}' on {input.Hosting} {input.Region} is already in the inventory."));
         }

@@ -317,7 +317,7 @@ public sealed class TransitionService(
 
         return [.. rows
             .Where(r => r.Plan?.Status == TransitionStatus.Done || BindingEvaluator.MatchingRestriction(
-                new BindingFacts(r.ModelId, r.CustomerId, r.Sector, r.ImpactLevel, r.DataCategories, r.Usage), data.FindModel(r.ModelId)!, [restriction], now) is not null)
+                BindingFacts.OfWorkload(r.CustomerId, r.Sector, r.ImpactLevel, r.DataCategories).For(r.ModelId, r.Usage), data.FindModel(r.ModelId)!, [restriction], now) is not null)
             .OrderBy(r => r.CustomerName).ThenBy(r => r.WorkloadName).ThenBy(r => r.Id)
             .Select(r => new AffectedBinding(r.Id, r.To is null || r.To > now, r.ModelId, r.ModelName, r.HostModelId, r.WorkloadId, r.WorkloadName,
                 r.CustomerId, r.CustomerName, r.ImpactLevel, r.Usage, r.Plan?.Id, r.Plan?.Status, r.Plan?.Target, r.Plan?.TargetDate, r.Plan?.Owner, r.Plan?.Version ?? 0))];
@@ -443,9 +443,8 @@ public sealed class TransitionService(
     {
         var now = Now;
         var facts = await db.Bindings.AsNoTracking().Where(b => b.Id == bindingId && (b.To == null || b.To > now))
-            .Select(b => new { b.ModelId, b.Workload!.CustomerId, b.Workload.Customer!.Sector, b.Workload.ImpactLevel, b.Workload.DataCategories, b.Usage })
-            .SingleOrDefaultAsync(ct);
-        return facts is null ? null : new BindingFacts(facts.ModelId, facts.CustomerId, facts.Sector, facts.ImpactLevel, facts.DataCategories, facts.Usage);
+            .Select(BindingFacts.OfBinding).ToListAsync(ct);
+        return facts.Count == 0 ? null : facts.Single();
     }
 
     /// <summary>Why the rule allows the model: the approval that covers the workload, and any warning it carries.</summary>

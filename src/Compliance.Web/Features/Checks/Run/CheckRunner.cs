@@ -58,7 +58,7 @@ public sealed class CheckRunner(
             await using var instances = await CheckRunLock.AcquireAsync(db, ct);
             var at = db.AsStored(clock.GetUtcNow().UtcDateTime);
             var reference = await ModelRecheck.LoadReferenceAsync(db, modelId, at, ct);
-            var result = ModelRecheck.Run(db, reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
+            var result = ModelRecheck.Run(CheckStore.For(db), reference, modelId, at, options.Value.ExpiringSoonWindow, watch, ct);
             log.LogInformation("Re-checked the {Evaluated} bindings of model {Model}: {Opened} findings opened, {Changed} changed, {Resolved} resolved in {Elapsed} ms",
                 result.BindingsEvaluated, modelId, result.Opened, result.Changed, result.Resolved, result.ElapsedMs);
             FindingsWritten?.Invoke();

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Compliance.Data;
 using Compliance.Domain;
+using Compliance.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Web.Features.Checks.Run;
@@ -14,18 +15,18 @@ public readonly record struct FindingRow(int BindingId, FindingRule Rule, Severi
 /// <summary>What the findings table looks like after a run.</summary>
 public sealed record FindingTotals(int Opened, int Resolved, int OpenCritical, int OpenHigh, int OpenMedium, int OpenWarnings);
 
-/// <summary>Every workload's attributes and its customer's sector, in arrays indexed by workload id.</summary>
-public sealed class WorkloadTable(int[] customerId, Sector[] sector, ImpactLevel[] level, DataCategories[] categories)
+/// <summary>Every workload's facts (its customer and sector, level, categories), in an array indexed by workload id.</summary>
+public sealed class WorkloadTable(BindingFacts[] workloads)
 {
     public bool TryGet(int workloadId, int modelId, Usage usage, out BindingFacts facts)
     {
-        if ((uint)workloadId >= (uint)customerId.Length || customerId[workloadId] == 0)
+        if ((uint)workloadId >= (uint)workloads.Length || workloads[workloadId].CustomerId == 0)
         {
             facts = default;
             return false;
         }
 
-        facts = new BindingFacts(modelId, customerId[workloadId], sector[workloadId], level[workloadId], categories[workloadId], usage);
+        facts = workloads[workloadId].For(modelId, usage);
         return true;
     }
 }
@@ -55,6 +56,9 @@ public interface ICheckStore
 
     /// <summary>Bounds the database engine's memory in this process while a run lasts (disposing restores it).</summary>
     IDisposable BoundMemory();
+
+    /// <summary>Starts re-checking one model's bindings (after its approvals or a restriction naming it changed), on the context's connection.</summary>
+    IModelFindings BeginModelRecheck(int modelId, DateTime at);
 }
 
 /// <summary>Upserts findings keyed by (binding, rule), then resolves the unseen ones and applies waivers.</summary>
@@ -76,6 +80,17 @@ public static class CheckStore
         : db.Database.IsNpgsql() ? new PostgreSqlCheckStore(db)
         : db.Database.IsSqlite() ? new SqliteCheckStore(db)
         : throw new NotSupportedException($"No check store for the database provider {db.Database.ProviderName}.");
+
+    /// <summary>
+    /// The decision API's read of one workload's facts, on a connection of its own (the decision service is a singleton
+    /// and keeps a few, one caller at a time each).
+    /// </summary>
+    public static IWorkloadFactsReader WorkloadFactsReader(DatabaseOptions database) => new WorkloadFactsReader(database.Provider switch
+    {
+        DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnection(database.ConnectionString),
+        DatabaseProvider.PostgreSql => new Npgsql.NpgsqlConnection(database.ConnectionString),
+        _ => new Microsoft.Data.Sqlite.SqliteConnection(database.ConnectionString),
+    }, preparedTypes: database.IsServer);
 
     /// <summary>Splits the binding ids into <paramref name="readers"/> contiguous ranges, one per parallel scan.</summary>
     public static IReadOnlyList<(int From, int To)> Ranges(int min, int max, int readers)
@@ -128,10 +143,7 @@ public static class CheckStore
             max = Convert.ToInt32(cmd.ExecuteScalar());
         }
 
-        var customer = new int[max + 1];
-        var sector = new Sector[max + 1];
-        var level = new ImpactLevel[max + 1];
-        var categories = new DataCategories[max + 1];
+        var workloads = new BindingFacts[max + 1];
         using (var cmd = connection.CreateCommand())
         {
             cmd.CommandText = WorkloadAttributes;
@@ -145,15 +157,20 @@ public static class CheckStore
                 }
 
                 ct.ThrowIfCancellationRequested();
-                customer[id] = r.GetInt32(1);
-                sector[id] = sectors.GetValueOrDefault(customer[id]);
-                level[id] = (ImpactLevel)r.GetInt32(2);
-                categories[id] = (DataCategories)r.GetInt32(3);
+                var customer = r.GetInt32(1);
+                workloads[id] = BindingFacts.OfWorkload(customer, sectors.GetValueOrDefault(customer), (ImpactLevel)r.GetInt32(2), (DataCategories)r.GetInt32(3));
             }
         }
 
-        return new WorkloadTable(customer, sector, level, categories);
+        return new WorkloadTable(workloads);
     }
+
+    /// <summary>The columns of one workload's facts, in the order <see cref="ReadWorkloadFacts"/> reads them (workload <c>w</c>, customer <c>c</c>).</summary>
+    internal const string WorkloadFactsColumns = "w.\"CustomerId\", c.\"Sector\", w.\"ImpactLevel\", w.\"DataCategories\"";
+
+    /// <summary>A workload's facts from a row of <see cref="WorkloadFactsColumns"/> starting at <paramref name="first"/>.</summary>
+    internal static BindingFacts ReadWorkloadFacts(DbDataReader r, int first) =>
+        BindingFacts.OfWorkload(r.GetInt32(first), (Sector)r.GetInt32(first + 1), (ImpactLevel)r.GetInt32(first + 2), (DataCategories)r.GetInt32(first + 3));
 
     internal static DbParameter Add(DbCommand cmd, string name, object? value)
     {

@@ -1,3 +1,4 @@
+using Compliance.Domain;
 
 namespace Compliance.Web.Features.Checks.Run;
 

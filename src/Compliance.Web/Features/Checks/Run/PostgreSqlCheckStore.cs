@@ -28,7 +28,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 
     public override IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(Db, checkRunId, at);
 
-    private sealed class Writer : IFindingWriter
+    private sealed class Writer : FindingWriter<NpgsqlConnection, NpgsqlTransaction>
     {
         private const string CreateTemp = """
             CREATE TEMP TABLE "CheckFindings" (
@@ -55,29 +55,17 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
         private const string StampSeen =
             "UPDATE \"Findings\" SET \"LastSeen\" = @now, \"LastCheckRunId\" = @run WHERE \"Status\" <> 2";
 
-        private readonly ComplianceDb _db;
-        private readonly NpgsqlConnection _connection;
-        private readonly NpgsqlTransaction _tx;
         private readonly ActiveFindings _active;
-        private readonly int _run;
-        private readonly DateTime _at;
-        private readonly FindingChangeLog _log = new();
         private NpgsqlBinaryImporter? _copy;
-        private bool _completed;
 
         public Writer(ComplianceDb db, int run, DateTime at)
+            : base(db, run, at)
         {
-            _db = db;
-            _run = run;
-            _at = at;
-            db.Database.OpenConnection();
-            _connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            _tx = _connection.BeginTransaction();
-            _active = ActiveFindings.Read(_connection, _tx);
-            CheckStore.Execute(_connection, _tx, CreateTemp);
+            _active = ActiveFindings.Read(Connection, Tx);
+            CheckStore.Execute(Connection, Tx, CreateTemp);
         }
 
-        public void Write(in FindingRow f)
+        public override void Write(in FindingRow f)
         {
             var detail = CheckStore.Clip(f.Detail);
             if (_active.SeenUnchanged(f, detail))
@@ -86,7 +74,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             }
 
             // One COPY stream for the whole run: rows go to the server as they come, nothing is buffered here.
-            _copy ??= _connection.BeginBinaryImport(Copy);
+            _copy ??= Connection.BeginBinaryImport(Copy);
             _copy.StartRow();
             _copy.Write(f.BindingId, NpgsqlDbType.Integer);
             _copy.Write((int)f.Rule, NpgsqlDbType.Integer);
@@ -94,7 +82,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             _copy.Write(detail, NpgsqlDbType.Text);
             WriteNullable(_copy, f.RestrictionId);
             WriteNullable(_copy, f.ApprovalId);
-            _log.Changed(f.BindingId, (int)f.Rule);
+            Log.Changed(f.BindingId, (int)f.Rule);
         }
 
         private static void WriteNullable(NpgsqlBinaryImporter copy, int? value)
@@ -109,7 +97,7 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             }
         }
 
-        public FindingTotals Complete(CancellationToken ct)
+        public override FindingTotals Complete(CancellationToken ct)
         {
             if (_copy is not null)
             {
@@ -117,9 +105,9 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                 _copy.Dispose();
                 _copy = null;
                 ct.ThrowIfCancellationRequested();
-                using var upsert = new NpgsqlCommand(Upsert, _connection, _tx) { CommandTimeout = 0 };
-                upsert.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
-                upsert.Parameters.AddWithValue("run", _run);
+                using var upsert = new NpgsqlCommand(Upsert, Connection, Tx) { CommandTimeout = 0 };
+                upsert.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, At);
+                upsert.Parameters.AddWithValue("run", Run);
                 upsert.ExecuteNonQuery();
             }
 
@@ -128,42 +116,27 @@ public sealed class PostgreSqlCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             var unseen = _active.Unseen().ToArray();
             if (unseen.Length > 0)
             {
-                using var resolve = new NpgsqlCommand(ResolveByKey, _connection, _tx) { CommandTimeout = 0 };
-                resolve.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
+                using var resolve = new NpgsqlCommand(ResolveByKey, Connection, Tx) { CommandTimeout = 0 };
+                resolve.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, At);
                 resolve.Parameters.AddWithValue("bindings", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => ActiveFindings.Split(k).BindingId).ToArray());
                 resolve.Parameters.AddWithValue("rules", NpgsqlDbType.Array | NpgsqlDbType.Integer, unseen.Select(k => ActiveFindings.Split(k).Rule).ToArray());
                 resolved = resolve.ExecuteNonQuery();
                 foreach (var key in unseen)
                 {
-                    _log.Changed(key);
+                    Log.Changed(key);
                 }
             }
 
-            using (var stamp = new NpgsqlCommand(StampSeen, _connection, _tx) { CommandTimeout = 0 })
+            using (var stamp = new NpgsqlCommand(StampSeen, Connection, Tx) { CommandTimeout = 0 })
             {
-                stamp.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, _at);
-                stamp.Parameters.AddWithValue("run", _run);
+                stamp.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, At);
+                stamp.Parameters.AddWithValue("run", Run);
                 stamp.ExecuteNonQuery();
             }
 
-            var totals = CheckStore.Finish(_connection, _tx, _at, _active.Count, resolved, _log);
-            // The stamp above touched every active finding: the event says so once instead of listing them.
-            _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
-            _tx.Commit();
-            _completed = true;
-            return totals;
+            return End(At, _active.Count, resolved, ct);
         }
 
-        public void Dispose()
-        {
-            _copy?.Dispose();
-            if (!_completed)
-            {
-                _tx.Rollback();
-            }
-
-            _tx.Dispose();
-            _db.Database.CloseConnection();
-        }
+        protected override void DisposeOwn() => _copy?.Dispose();
     }
 }

@@ -28,6 +28,11 @@ public abstract class ReaderCheckStore(ComplianceDb db) : ICheckStore
 
     public abstract IFindingWriter BeginFindings(int checkRunId, DateTime at);
 
+    public IModelFindings BeginModelRecheck(int modelId, DateTime at) => new ModelFindings(db, modelId, Timestamp(at), at);
+
+    /// <summary>A point in time as the engine's plain-SQL parameters take it (and compare it with the stored columns).</summary>
+    protected virtual object Timestamp(DateTime at) => at;
+
     /// <summary>A server engine's memory is the server's to manage, not this process's.</summary>
     public virtual IDisposable BoundMemory() => NoBound.Instance;
 

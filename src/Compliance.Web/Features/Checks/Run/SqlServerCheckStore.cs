@@ -29,7 +29,7 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 
     public override IFindingWriter BeginFindings(int checkRunId, DateTime at) => new Writer(Db, checkRunId, at);
 
-    private sealed class Writer : IFindingWriter
+    private sealed class Writer : FindingWriter<SqlConnection, SqlTransaction>
     {
         private const int ChunkSize = 20_000;
 
@@ -39,6 +39,8 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                 [RestrictionId] int NULL, [ApprovalId] int NULL,
                 PRIMARY KEY ([BindingId], [Rule]))
             """;
+
+        private const string DropTemp = "DROP TABLE #CheckFindings";
 
         private const string Merge = """
             MERGE [Findings] WITH (HOLDLOCK) AS t
@@ -56,26 +58,14 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                     OR ISNULL(deleted.[ApprovalId], -1) <> ISNULL(inserted.[ApprovalId], -1) THEN 1 ELSE 0 END;
             """;
 
-        private readonly ComplianceDb _db;
-        private readonly SqlConnection _connection;
-        private readonly SqlTransaction _tx;
         private readonly DataTable _chunk = new();
-        private readonly int _run;
-        private readonly DateTime _now;
         private readonly int _activeBefore;
-        private readonly FindingChangeLog _log = new();
-        private bool _completed;
 
         public Writer(ComplianceDb db, int run, DateTime now)
+            : base(db, run, now)
         {
-            _db = db;
-            _run = run;
-            _now = now;
-            db.Database.OpenConnection();
-            _connection = (SqlConnection)db.Database.GetDbConnection();
-            _activeBefore = CheckStore.Scalar(_connection, null, CheckStore.ActiveFindings);
-            _tx = _connection.BeginTransaction();
-            CheckStore.Execute(_connection, _tx, CreateTemp);
+            _activeBefore = CheckStore.Scalar(Connection, Tx, CheckStore.ActiveFindings);
+            CheckStore.Execute(Connection, Tx, CreateTemp);
             _chunk.Columns.Add("BindingId", typeof(int));
             _chunk.Columns.Add("Rule", typeof(int));
             _chunk.Columns.Add("Severity", typeof(int));
@@ -84,7 +74,7 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             _chunk.Columns.Add("ApprovalId", typeof(int));
         }
 
-        public void Write(in FindingRow f)
+        public override void Write(in FindingRow f)
         {
             _chunk.Rows.Add(f.BindingId, (int)f.Rule, (int)f.Severity, CheckStore.Clip(f.Detail),
                 f.RestrictionId is { } r ? r : DBNull.Value, f.ApprovalId is { } a ? a : DBNull.Value);
@@ -101,7 +91,7 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                 return;
             }
 
-            using var copy = new SqlBulkCopy(_connection, SqlBulkCopyOptions.Default, _tx)
+            using var copy = new SqlBulkCopy(Connection, SqlBulkCopyOptions.Default, Tx)
             {
                 DestinationTableName = "#CheckFindings",
                 BulkCopyTimeout = 0,
@@ -115,44 +105,30 @@ public sealed class SqlServerCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             _chunk.Clear();
         }
 
-        public FindingTotals Complete(CancellationToken ct)
+        public override FindingTotals Complete(CancellationToken ct)
         {
             Flush();
             ct.ThrowIfCancellationRequested();
-            using (var merge = new SqlCommand(Merge, _connection, _tx) { CommandTimeout = 0 })
+            using (var merge = new SqlCommand(Merge, Connection, Tx) { CommandTimeout = 0 })
             {
-                merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = _now;
-                merge.Parameters.Add("@run", SqlDbType.Int).Value = _run;
+                merge.Parameters.Add("@now", SqlDbType.DateTime2).Value = At;
+                merge.Parameters.Add("@run", SqlDbType.Int).Value = Run;
                 // Every matched row gets LastSeen (the stamp); only those whose content changed (or were new or resolved) go into the event.
                 using var changed = merge.ExecuteReader();
                 while (changed.Read())
                 {
                     if (changed.GetInt32(2) == 1)
                     {
-                        _log.Changed(changed.GetInt32(0), changed.GetInt32(1));
+                        Log.Changed(changed.GetInt32(0), changed.GetInt32(1));
                     }
                 }
             }
 
-            var resolved = _log.Execute(_connection, _tx, CheckStore.ResolveUnseen, ("@now", _now), ("@run", _run));
-            var totals = CheckStore.Finish(_connection, _tx, _now, _activeBefore, resolved, _log);
-            _log.Record(_connection, _tx, _now, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
-            CheckStore.Execute(_connection, _tx, "DROP TABLE #CheckFindings");
-            _tx.Commit();
-            _completed = true;
-            return totals;
+            var resolved = Log.Execute(Connection, Tx, CheckStore.ResolveUnseen, ("@now", At), ("@run", Run));
+            CheckStore.Execute(Connection, Tx, DropTemp);
+            return End(At, _activeBefore, resolved, ct);
         }
 
-        public void Dispose()
-        {
-            _chunk.Dispose();
-            if (!_completed)
-            {
-                _tx.Rollback();
-            }
-
-            _tx.Dispose();
-            _db.Database.CloseConnection();
-        }
+        protected override void DisposeOwn() => _chunk.Dispose();
     }
 }

@@ -19,6 +19,9 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
 
     protected override DbConnection NewConnection(string connectionString) => new SqliteConnection(connectionString);
 
+    /// <summary>EF Core's SQLite text for DateTime, so the comparisons with the stored columns order correctly.</summary>
+    protected override object Timestamp(DateTime at) => Text(at);
+
     protected override void PrepareScan(DbCommand command, DateTime at, int fromId, int toId)
     {
         var cmd = (SqliteCommand)command;
@@ -64,7 +67,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
     /// ones it did not see by key, and one statement stamps LastSeen on every active finding (no indexed column
     /// changes there, so no index is touched).
     /// </summary>
-    private sealed class Writer : IFindingWriter
+    private sealed class Writer : FindingWriter<DbConnection, DbTransaction>
     {
         private const string Upsert = FindingUpsert.Insert + """
 
@@ -85,30 +88,18 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
         private const string StampSeen =
             "UPDATE \"Findings\" SET \"LastSeen\" = @now, \"LastCheckRunId\" = @run WHERE \"Status\" <> 2";
 
-        private readonly ComplianceDb _db;
-        private readonly DbConnection _connection;
-        private readonly DbTransaction _tx;
         private readonly DbCommand _upsert;
         private readonly DbParameter _binding, _rule, _severity, _detail, _restriction, _approval;
         private readonly ActiveFindings _active;
-        private readonly int _run;
         private readonly string _now;
-        private readonly DateTime _at;
-        private readonly FindingChangeLog _log = new();
-        private bool _completed;
 
         public Writer(ComplianceDb db, int run, DateTime at)
+            : base(db, run, at)
         {
-            _db = db;
-            _run = run;
-            _at = at;
             var now = _now = Text(at);
-            db.Database.OpenConnection(); // through EF: the pragmas interceptor runs
-            _connection = db.Database.GetDbConnection();
-            _tx = _connection.BeginTransaction(); // BEGIN IMMEDIATE: the active findings read below stay true until commit
-            _active = ActiveFindings.Read(_connection, _tx);
-            _upsert = _connection.CreateCommand();
-            _upsert.Transaction = _tx;
+            _active = ActiveFindings.Read(Connection, Tx);
+            _upsert = Connection.CreateCommand();
+            _upsert.Transaction = Tx;
             _upsert.CommandText = Upsert;
             _binding = CheckStore.Add(_upsert, "@binding", 0);
             _rule = CheckStore.Add(_upsert, "@rule", 0);
@@ -121,7 +112,7 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             _upsert.Prepare();
         }
 
-        public void Write(in FindingRow f)
+        public override void Write(in FindingRow f)
         {
             var detail = CheckStore.Clip(f.Detail);
             if (_active.SeenUnchanged(f, detail))
@@ -136,18 +127,18 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
             _restriction.Value = f.RestrictionId is { } r ? r : DBNull.Value;
             _approval.Value = f.ApprovalId is { } a ? a : DBNull.Value;
             _upsert.ExecuteNonQuery();
-            _log.Changed(f.BindingId, (int)f.Rule);
+            Log.Changed(f.BindingId, (int)f.Rule);
         }
 
-        public FindingTotals Complete(CancellationToken ct)
+        public override FindingTotals Complete(CancellationToken ct)
         {
             ct.ThrowIfCancellationRequested();
             var resolved = 0;
             var unseen = _active.Unseen().ToList();
             if (unseen.Count > 0)
             {
-                using var resolve = _connection.CreateCommand();
-                resolve.Transaction = _tx;
+                using var resolve = Connection.CreateCommand();
+                resolve.Transaction = Tx;
                 resolve.CommandText = ResolveOne;
                 var binding = CheckStore.Add(resolve, "@binding", 0);
                 var rule = CheckStore.Add(resolve, "@rule", 0);
@@ -157,29 +148,14 @@ public sealed class SqliteCheckStore(ComplianceDb db) : ReaderCheckStore(db)
                 {
                     (binding.Value, rule.Value) = ActiveFindings.Split(key);
                     resolved += resolve.ExecuteNonQuery();
-                    _log.Changed(key);
+                    Log.Changed(key);
                 }
             }
 
-            CheckStore.Execute(_connection, _tx, StampSeen, ("@now", _now), ("@run", _run));
-            var totals = CheckStore.Finish(_connection, _tx, _now, _active.Count, resolved, _log);
-            // The stamp above touched every active finding: the event says so once instead of listing them.
-            _log.Record(_connection, _tx, _at, _run, seen: null, $"run {_run}", $"Check run {_run}: {_log.Count} finding(s) changed", ct);
-            _tx.Commit();
-            _completed = true;
-            return totals;
+            CheckStore.Execute(Connection, Tx, StampSeen, ("@now", _now), ("@run", Run));
+            return End(_now, _active.Count, resolved, ct);
         }
 
-        public void Dispose()
-        {
-            _upsert.Dispose();
-            if (!_completed)
-            {
-                _tx.Rollback();
-            }
-
-            _tx.Dispose();
-            _db.Database.CloseConnection();
-        }
+        protected override void DisposeOwn() => _upsert.Dispose();
     }
 }

@@ -141,7 +141,8 @@ public sealed class CycloneDxImporter(IDbContextFactory<ComplianceDb> factory, I
                 continue;
             }
 
-            if (incoming.FirstOrDefault(m => m.HostModelId == model.HostModelId && m.Hosting == model.Hosting && m.Region == model.Region) is not null)
+            var key = new ModelKey(model.HostModelId, model.Hosting, model.Region);
+            if (incoming.Any(m => m.Matches(key)))
             {
                 errors.Add(Error(where, "name", $"Duplicate key: '{model.HostModelId}' on {model.Hosting} {model.Region} appears twice in the BOM."));
                 continue;
@@ -161,11 +162,10 @@ public sealed class CycloneDxImporter(IDbContextFactory<ComplianceDb> factory, I
         }
 
         await using var db = await factory.CreateDbContextAsync(ct);
-        var existing = await db.Models.ToDictionaryAsync(m => (m.HostModelId, m.Hosting, m.Region), ct);
         int added = 0, updated = 0;
         foreach (var m in incoming)
         {
-            if (existing.TryGetValue((m.HostModelId, m.Hosting, m.Region), out var known))
+            if (await db.Models.FirstOrDefaultAsync(Model.Matching(m.HostModelId, m.Hosting, m.Region), ct) is { } known)
             {
                 known.Provider = m.Provider;
                 known.DisplayName = m.DisplayName;
