@@ -34,7 +34,7 @@ public class Model
     /// <summary>
     /// "The model named by host id, hosting and region", once, for every path that finds a model by name (the inventory's
     /// duplicate check, the CycloneDX import, approval lists, the decision API): an EF Core filter that every engine
-    /// translates (<c>lower(…)</c> on each column). The key compares case-insensitively (ADR 013): a pipeline sending
+    /// translates (<c>lower(…)</c> on each column). The key compares case-insensitively (ADR 014): a pipeline sending
     /// <c>GPT-4o</c> finds the model stored as <c>gpt-4o</c>. A null hosting or region matches any.
     /// </summary>
     public static Expression<Func<Model, bool>> Matching(string hostModelId, string? hosting = null, string? region = null)

@@ -7,13 +7,14 @@ using Compliance.Web.Features.Checks;
 using Compliance.Web.Features.Checks.Run;
 using Compliance.Web.Features.Inventory;
 using Compliance.Web.Features.Inventory.CycloneDx;
+using Compliance.Web.Features.Inventory.Import;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Compliance.Tests.Features.Inventory;
 
 /// <summary>
-/// "The model named by host id, hosting and region" (<see cref="Model.Matching"/>, ADR 013): every path that finds a
+/// "The model named by host id, hosting and region" (<see cref="Model.Matching"/>, ADR 014): every path that finds a
 /// model by name finds the demo's <c>gpt-4o-mini</c> on Azure OpenAI Government (usgovvirginia) however a caller cases
 /// it — the database filter on each engine, the inventory's duplicate check, the CycloneDX import, approval lists and the
 /// decision API.
@@ -84,6 +85,26 @@ public abstract class ModelMatchingTests(DatabaseProvider provider) : IAsyncLife
             Assert.Equal((0, 1), (report.Added, report.Updated));
             Assert.Equal(count, await before.Models.CountAsync());
         }
+    }
+
+    [Fact]
+    public async Task A_csv_models_import_in_other_case_updates_the_model_and_a_bindings_import_resolves_it()
+    {
+        var importer = new CsvImporter(_database.Factory, new InventoryEvents());
+        await using var db = _database.Create();
+        var models = await db.Models.CountAsync();
+
+        var modelsReport = await importer.ImportAsync(ImportKind.Models, "models.csv", "text/csv", Encoding.UTF8.GetBytes(
+            $"provider,host_model_id,display_name,hosting,region\nOpenAI,{Shouted},GPT-4o mini (renamed),{Hosting},{Region}\n"), "officer");
+        var bindingsReport = await importer.ImportAsync(ImportKind.Bindings, "bindings.csv", "text/csv", Encoding.UTF8.GetBytes(
+            $"customer_code,workload,host_model_id,hosting,region,usage\nacme,Logistics Planner,{Shouted},{Hosting},{Region},Agent\n"), "officer");
+
+        Assert.True(modelsReport.Succeeded, string.Join("; ", modelsReport.Errors));
+        Assert.Equal((0, 1), (modelsReport.Added, modelsReport.Updated));
+        Assert.Equal(models, await db.Models.CountAsync());
+        Assert.Equal("GPT-4o mini (renamed)", await db.Models.Where(m => m.Id == _modelId).Select(m => m.DisplayName).SingleAsync());
+        Assert.True(bindingsReport.Succeeded, string.Join("; ", bindingsReport.Errors));
+        Assert.True(await db.Bindings.AnyAsync(b => b.ModelId == _modelId && b.Usage == Usage.Agent && b.Workload!.Name == "Logistics Planner"));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed partial class CsvImporter
 {
     public const int BatchSize = 2000;
 
-    private sealed record ModelKey(int Id, string Hosting, string Region);
+    private sealed record KnownModel(int Id, string HostModelId, string Hosting, string Region);
 
     private async Task<ImportReport> ImportBindingsAsync(IAsyncEnumerator<Csv.Row> rows, Dictionary<string, int> index, int headerLength,
         string fileName, string actor, ImportErrors errors, IProgress<int>? progress, CancellationToken ct)
@@ -24,9 +24,9 @@ public sealed partial class CsvImporter
         await using var db = await factory.CreateDbContextAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         db.As(actor, $"CSV import of bindings from {fileName}");
-        // Models are few (hundreds): one lookup by host model id for the whole file.
-        var models = (await db.Models.AsNoTracking().Select(m => new { m.Id, m.HostModelId, m.Hosting, m.Region }).ToListAsync(ct))
-            .ToLookup(m => m.HostModelId, m => new ModelKey(m.Id, m.Hosting, m.Region));
+        // Models are few (hundreds): one lookup by host model id for the whole file, matched by the model rule (ADR 014).
+        var models = (await db.Models.AsNoTracking().Select(m => new KnownModel(m.Id, m.HostModelId, m.Hosting, m.Region)).ToListAsync(ct))
+            .ToLookup(m => m.HostModelId, StringComparer.OrdinalIgnoreCase);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var batch = new List<Fields>(BatchSize);
         int added = 0, read = 0;
@@ -55,7 +55,7 @@ public sealed partial class CsvImporter
         return new ImportReport(fileName, nameof(ImportKind.Bindings), added, 0, []);
     }
 
-    private async Task<int> StageBatchAsync(ComplianceDb db, List<Fields> batch, ILookup<string, ModelKey> models, int headerLength,
+    private async Task<int> StageBatchAsync(ComplianceDb db, List<Fields> batch, ILookup<string, KnownModel> models, int headerLength,
         ImportErrors errors, CancellationToken ct)
     {
         if (batch.Count == 0)
@@ -97,7 +97,7 @@ public sealed partial class CsvImporter
         return staged.Count;
     }
 
-    private Binding? Stage(Fields r, Dictionary<(string, string), int> workloads, ILookup<string, ModelKey> models,
+    private Binding? Stage(Fields r, Dictionary<(string, string), int> workloads, ILookup<string, KnownModel> models,
         HashSet<(int, int, Usage)> active, Dictionary<(int, int, Usage), int> seen)
     {
         var code = r.Required("customer_code");
@@ -122,7 +122,8 @@ public sealed partial class CsvImporter
             return null;
         }
 
-        var matches = models[hostModelId].Where(m => (hosting.Length == 0 || m.Hosting == hosting) && (region.Length == 0 || m.Region == region)).ToList();
+        var named = new ModelKey(hostModelId, hosting.Length == 0 ? null : hosting, region.Length == 0 ? null : region);
+        var matches = models[hostModelId.Trim()].Where(m => Model.Matches(m.HostModelId, m.Hosting, m.Region, named)).ToList();
         if (matches.Count == 0)
         {
             r.Fail("host_model_id", $"Unknown model id '{hostModelId}'{(hosting.Length > 0 ? $" on {hosting}" : "")}. Add the model to the inventory first.");
