@@ -82,6 +82,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             return generated;
         }
 
+        SQLitePCL.Batteries_V2.Init(); // generating would have opened a connection, which initialises SQLite; a copy opens none yet
         var bench = new BenchDatabase();
         File.Copy(keep, Path.Combine(bench.Folder, "bench.db"));
         Console.WriteLine($"copied {keep} ({new FileInfo(keep).Length / 1048576.0:0} MB) instead of generating");
