@@ -18,6 +18,10 @@ using Compliance.Web.Data.DemoData;
 //             (--circuits=100,500,1000; --frames-per-page=50 holds that many dashboard iframes per tab, 1 = a tab each;
 //             --circuits-per-context=200 circuits per browser context)
 //   generate  only generate 1,000,000 bindings into --out=<file.db>, for experiments in sqlite3; only when named
+//   --check-bindings=N  check/recheck/decision/blast over N bindings instead of 1,000,000 (quicker iterations)
+//   --keep-db=<file.db> check/recheck/decision/blast: generate once into <file.db> (VACUUM INTO), later runs start from a
+//             copy of it (SQLite; the findings table as generated, empty) instead of generating again
+//   --check-warm-runs=N check: runs on the 100,000-binding warm-up inventory before the measured ones (20; was 4)
 //   --smoke   tiny sizes: proves the benchmarks still compile and run (CI)
 //   --postgresql  generate into PostgreSQL (COMPLIANCE_TEST_POSTGRES names the server) instead of SQLite (check, recheck, decision, grid)
 // Each RESULT line gives the figure, the physical limit measured in the same run and their ratio (docs/performance.md).
@@ -61,8 +65,10 @@ if (Run("api"))
 if (Run("check") || Run("recheck") || Run("decision") || Run("blast"))
 {
     // One generated inventory for the four: generating 1,000,000 bindings is the slow part.
-    var bindings = smoke ? 5_000 : 1_000_000;
-    await using var bench = await BenchDatabase.GenerateAsync(InventorySize.Scaled(bindings));
+    var bindings = args.Where(a => a.StartsWith("--check-bindings=")).Select(a => int.Parse(a["--check-bindings=".Length..])).FirstOrDefault(smoke ? 5_000 : 1_000_000);
+    var keep = args.FirstOrDefault(a => a.StartsWith("--keep-db="))?["--keep-db=".Length..];
+    await using var bench = await BenchDatabase.GenerateOrCopyAsync(InventorySize.Scaled(bindings), keep);
+    CheckBenchmark.WarmRuns = args.Where(a => a.StartsWith("--check-warm-runs=")).Select(a => int.Parse(a["--check-warm-runs=".Length..])).FirstOrDefault(smoke ? 2 : 20);
     if (Run("check")) await CheckBenchmark.RunAsync(bench, bindings);
     if (Run("recheck")) await RecheckBenchmark.RunAsync(bench, bindings, smoke ? 3 : 10);
     if (Run("decision")) await DecisionBenchmark.RunAsync(bench, smoke ? 2_000 : 50_000);

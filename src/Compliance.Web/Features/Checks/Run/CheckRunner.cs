@@ -144,6 +144,9 @@ public sealed class CheckRunner(
         var evaluated = 0;
         var compliant = 0;
 
+        // The writer first: on SQLite it then holds the write lock from before the readers' snapshots until it commits,
+        // so every binding they hand it still exists (SqliteCheckStore writes without re-checking the foreign key).
+        using var writer = store.BeginFindings(runId, at);
         var scans = ranges.Select(range => Task.Run(() =>
         {
             var (from, to) = range;
@@ -187,7 +190,6 @@ public sealed class CheckRunner(
         }, stop.Token)).ToArray();
 
         var allScanned = Task.WhenAll(scans).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-        using var writer = store.BeginFindings(runId, at);
         try
         {
             foreach (var batch in queue.GetConsumingEnumerable(stop.Token))

@@ -209,7 +209,12 @@ public static class CheckStore
         return Convert.ToInt32(cmd.ExecuteScalar());
     }
 
-    internal const string BindingIdRange = "SELECT COALESCE(MIN(\"Id\"), 0), COALESCE(MAX(\"Id\"), 0) FROM \"Bindings\"";
+    /// <summary>
+    /// Each end in a subquery of its own: SQLite reads one end of the key only for a lone MIN or MAX, and for both in
+    /// one SELECT scanned a whole index (0.1–0.3 s over a million bindings, every run).
+    /// </summary>
+    internal const string BindingIdRange =
+        "SELECT COALESCE((SELECT MIN(\"Id\") FROM \"Bindings\"), 0), COALESCE((SELECT MAX(\"Id\") FROM \"Bindings\"), 0)";
 
     internal static (int Min, int Max) ReadRange(DbConnection connection)
     {

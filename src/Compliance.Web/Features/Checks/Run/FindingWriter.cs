@@ -14,15 +14,24 @@ internal abstract class FindingWriter<TConnection, TTransaction> : IFindingWrite
     where TTransaction : DbTransaction
 {
     private readonly ComplianceDb _db;
+    private readonly string? _afterTransaction;
     private bool _completed;
 
-    protected FindingWriter(ComplianceDb db, int run, DateTime at)
+    /// <param name="beforeTransaction">Connection settings the engine takes only outside a transaction (SQLite's pragmas).</param>
+    /// <param name="afterTransaction">What undoes them before the connection goes back to the pool.</param>
+    protected FindingWriter(ComplianceDb db, int run, DateTime at, string? beforeTransaction = null, string? afterTransaction = null)
     {
         _db = db;
         Run = run;
         At = at;
+        _afterTransaction = afterTransaction;
         db.Database.OpenConnection();
         Connection = (TConnection)db.Database.GetDbConnection();
+        if (beforeTransaction is not null)
+        {
+            CheckStore.Execute(Connection, null, beforeTransaction);
+        }
+
         Tx = (TTransaction)Connection.BeginTransaction(); // SQLite: BEGIN IMMEDIATE, so what the writer reads first stays true until commit
     }
 
@@ -67,6 +76,11 @@ internal abstract class FindingWriter<TConnection, TTransaction> : IFindingWrite
         }
 
         Tx.Dispose();
+        if (_afterTransaction is not null)
+        {
+            CheckStore.Execute(Connection, null, _afterTransaction);
+        }
+
         _db.Database.CloseConnection();
     }
 }

@@ -1,9 +1,13 @@
 using Compliance.Tests.Infrastructure;
 using Compliance.Web.Features.Checks.Run;
+using Microsoft.EntityFrameworkCore;
 
 namespace Compliance.Tests.Features.Checks.Run;
 
-/// <summary>The SQLite check store bounds SQLite's memory for a run and gives the grids their caches back after.</summary>
+/// <summary>
+/// The SQLite check store bounds SQLite's memory for a run and gives the grids their caches back after; its writer
+/// leaves the foreign-key check off only for its own transaction.
+/// </summary>
 [Collection(Name)] // the limit is process-wide: no check run of another test may move it meanwhile
 public sealed class SqliteCheckStoreTests : IAsyncLifetime
 {
@@ -28,6 +32,33 @@ public sealed class SqliteCheckStoreTests : IAsyncLifetime
         }
 
         Assert.Equal(before, SQLitePCL.raw.sqlite3_soft_heap_limit64(-1));
+    }
+
+    [Fact]
+    public async Task The_writer_skips_the_foreign_key_check_only_while_it_writes_and_hands_its_connection_back_checking()
+    {
+        await using var db = _database.Create();
+        db.Database.OpenConnection(); // held open across the writer, so its connection can be asked afterwards
+        var connection = db.Database.GetDbConnection();
+        var run = new Compliance.Domain.CheckRun { StartedAt = DateTime.UtcNow, Trigger = Compliance.Domain.CheckTrigger.Manual };
+        db.CheckRuns.Add(run);
+        await db.SaveChangesAsync();
+        var store = new SqliteCheckStore(db);
+
+        using (var writer = store.BeginFindings(run.Id, DateTime.UtcNow))
+        {
+            Assert.Equal(0L, ForeignKeys(connection));
+            writer.Complete(CancellationToken.None);
+        }
+
+        Assert.Equal(1L, ForeignKeys(connection));
+    }
+
+    private static long ForeignKeys(System.Data.Common.DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA foreign_keys;";
+        return (long)cmd.ExecuteScalar()!;
     }
 }
 
