@@ -66,14 +66,24 @@ public class Model
         : ModelLifecycle.Active;
 }
 
-/// <summary>How a caller names a model: the host's model id, and its hosting and region where given (null: any), trimmed and lower-cased.</summary>
-public sealed class ModelKey(string hostModelId, string? hosting = null, string? region = null)
+/// <summary>
+/// How a caller names a model: the host's model id, and its hosting and region where given (null: any), trimmed and
+/// lower-cased. Equal keys name the same model (a record): an importer keys its rows and the inventory's models by it.
+/// </summary>
+public sealed record ModelKey
 {
-    public string HostModelId { get; } = Fold(hostModelId)!;
+    public ModelKey(string hostModelId, string? hosting = null, string? region = null)
+    {
+        HostModelId = Fold(hostModelId)!;
+        Hosting = Fold(hosting);
+        Region = Fold(region);
+    }
 
-    public string? Hosting { get; } = Fold(hosting);
+    public string HostModelId { get; }
 
-    public string? Region { get; } = Fold(region);
+    public string? Hosting { get; }
+
+    public string? Region { get; }
 
     private static string? Fold(string? text) => text?.Trim().ToLowerInvariant();
 }

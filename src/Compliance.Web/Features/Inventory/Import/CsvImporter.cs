@@ -168,15 +168,14 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
 
     private static async Task<(int, int)> StageModelsAsync(ComplianceDb db, List<Fields> rows, InventoryRules rules, CancellationToken ct)
     {
-        // Keyed as the model rule compares (ADR 014): other case names the same model, in the file and in the inventory.
-        static (string, string, string) Key(string id, string hosting, string region) => (id.Trim().ToLowerInvariant(), hosting.Trim().ToLowerInvariant(), region.Trim().ToLowerInvariant());
-        var existing = new Dictionary<(string, string, string), Model>();
+        // Keyed by ModelKey, as the model rule compares (ADR 014): other case names the same model, in the file and the inventory.
+        var existing = new Dictionary<ModelKey, Model>();
         foreach (var m in await db.Models.ToListAsync(ct))
         {
-            existing.TryAdd(Key(m.HostModelId, m.Hosting, m.Region), m); // rows from before the rule may differ only in case
+            existing.TryAdd(new ModelKey(m.HostModelId, m.Hosting, m.Region), m); // rows from before the rule may differ only in case
         }
 
-        var seen = new Dictionary<(string, string, string), int>();
+        var seen = new Dictionary<ModelKey, int>();
         int added = 0, updated = 0;
         foreach (var r in rows)
         {
@@ -200,14 +199,15 @@ public sealed partial class CsvImporter(IDbContextFactory<ComplianceDb> factory,
                 continue;
             }
 
-            if (seen.TryGetValue(Key(id, hosting, region), out var first))
+            var key = new ModelKey(id, hosting, region);
+            if (seen.TryGetValue(key, out var first))
             {
                 r.Fail("host_model_id", $"Duplicate key: '{id}' on {hosting} {region} is already on row {first}.");
                 continue;
             }
 
-            seen[Key(id, hosting, region)] = r.Row.Number;
-            if (!existing.TryGetValue(Key(id, hosting, region), out var model))
+            seen[key] = r.Row.Number;
+            if (!existing.TryGetValue(key, out var model))
             {
                 model = new Model { Provider = provider, HostModelId = id, DisplayName = name, Hosting = hosting, Region = region };
                 db.Models.Add(model);
