@@ -54,6 +54,36 @@ public sealed class SqliteCheckStoreTests : IAsyncLifetime
         Assert.Equal(1L, ForeignKeys(connection));
     }
 
+    /// <summary>
+    /// What makes skipping the foreign-key check safe, tried as an attacker would: a binding deleted by another
+    /// connection (a page, a direct database edit) while the writer is open must wait for it, never land between the
+    /// readers' snapshot and the writer's commit, so no finding can name a binding that is gone.
+    /// </summary>
+    [Fact]
+    public async Task A_binding_cannot_be_deleted_while_the_writer_is_open()
+    {
+        await _database.SeedDemoAsync();
+        await using var db = _database.Create();
+        var run = new Compliance.Domain.CheckRun { StartedAt = DateTime.UtcNow, Trigger = Compliance.Domain.CheckTrigger.Manual };
+        db.CheckRuns.Add(run);
+        await db.SaveChangesAsync();
+        var bindingId = await db.Bindings.Select(b => b.Id).FirstAsync();
+        await using var other = new Microsoft.Data.Sqlite.SqliteConnection(_database.ConnectionString);
+        other.Open();
+        using var delete = other.CreateCommand();
+        delete.CommandText = "DELETE FROM \"Bindings\" WHERE \"Id\" = " + bindingId;
+        delete.CommandTimeout = 1;
+
+        using (var writer = new SqliteCheckStore(db).BeginFindings(run.Id, DateTime.UtcNow))
+        {
+            var refused = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => delete.ExecuteNonQuery());
+            Assert.Equal(5, refused.SqliteErrorCode); // SQLITE_BUSY: the writer holds the write lock from its start
+        }
+
+        await using var after = _database.Create();
+        Assert.True(await after.Bindings.AnyAsync(b => b.Id == bindingId));
+    }
+
     private static long ForeignKeys(System.Data.Common.DbConnection connection)
     {
         using var cmd = connection.CreateCommand();
