@@ -39,7 +39,7 @@ public interface IModelFindings : IDisposable
 /// <see cref="IModelFindings"/> in SQL every engine runs (the engines differ only in the timestamp parameter, which the
 /// store passes: EF Core's text on SQLite, <c>datetime2</c> on SQL Server, <c>timestamptz</c> on PostgreSQL).
 /// </summary>
-internal sealed class ModelFindings : IModelFindings
+internal sealed class ModelFindings : StoreTransaction<DbConnection, DbTransaction>, IModelFindings
 {
     private const string ActiveBindingsOfModel = "SELECT b.\"Id\", b.\"Usage\", " + CheckStore.WorkloadFactsColumns + """
 
@@ -73,33 +73,18 @@ internal sealed class ModelFindings : IModelFindings
     private const string ApplyWaivers =
         "UPDATE \"Findings\" SET \"Status\" = 1 WHERE \"Status\" = 0 AND " + OfModel + " AND EXISTS (" + CheckStore.WaiverInForce + ")";
 
-    private readonly ComplianceDb _db;
-    private readonly DbConnection _connection;
-    private readonly DbTransaction _tx;
     private readonly int _modelId;
     private readonly object _now;
     private readonly DateTime _at;
-    private readonly FindingChangeLog _log = new();
     private DbCommand? _insert, _update, _resolve;
 
     /// <param name="now">The re-check's time as the engine's parameter takes it.</param>
     public ModelFindings(ComplianceDb db, int modelId, object now, DateTime at)
+        : base(db)
     {
-        _db = db;
         _modelId = modelId;
         _now = now;
         _at = at;
-        db.Database.OpenConnection(); // through EF: the SQLite pragmas interceptor runs
-        try
-        {
-            _connection = db.Database.GetDbConnection();
-            _tx = _connection.BeginTransaction();
-        }
-        catch
-        {
-            db.Database.CloseConnection();
-            throw;
-        }
     }
 
     public IEnumerable<(int BindingId, BindingFacts Facts)> ActiveBindings()
@@ -132,7 +117,7 @@ internal sealed class ModelFindings : IModelFindings
         Set(_insert, ("@binding", bindingId), ("@rule", (int)reason.Rule), ("@severity", (int)reason.Severity), ("@detail", detail),
             ("@restriction", reason.RestrictionId), ("@approval", reason.ApprovalId));
         _insert.ExecuteNonQuery();
-        _log.Changed(bindingId, (int)reason.Rule);
+        Log.Changed(bindingId, (int)reason.Rule);
     }
 
     public void Update(int bindingId, FindingRule rule, long findingId, Reason reason, string detail)
@@ -140,7 +125,7 @@ internal sealed class ModelFindings : IModelFindings
         _update ??= Command(UpdateFinding, ("@id", 0L), ("@severity", 0), ("@detail", ""), ("@restriction", null), ("@approval", null), ("@now", _now));
         Set(_update, ("@id", findingId), ("@severity", (int)reason.Severity), ("@detail", detail), ("@restriction", reason.RestrictionId), ("@approval", reason.ApprovalId));
         _update.ExecuteNonQuery();
-        _log.Changed(bindingId, (int)rule);
+        Log.Changed(bindingId, (int)rule);
     }
 
     public int Resolve(int bindingId, FindingRule rule, long findingId)
@@ -148,7 +133,7 @@ internal sealed class ModelFindings : IModelFindings
         _resolve ??= Command(ResolveFinding, ("@id", 0L), ("@now", _now));
         _resolve.Parameters["@id"].Value = findingId;
         var resolved = _resolve.ExecuteNonQuery();
-        _log.Changed(bindingId, (int)rule);
+        Log.Changed(bindingId, (int)rule);
         return resolved;
     }
 
@@ -161,28 +146,26 @@ internal sealed class ModelFindings : IModelFindings
 
         foreach (var sql in new[] { ReopenExpiredWaivers, ApplyWaivers })
         {
-            _log.Execute(_connection, _tx, sql, ("@model", _modelId), ("@now", _now));
+            Log.Execute(Connection, Tx, sql, ("@model", _modelId), ("@now", _now));
         }
 
         // The stamp touched the model's findings that were active before (and the changed rows, recorded whole): listed by id.
-        _log.Record(_connection, _tx, _at, checkRunId: null, seen, $"model {_modelId}", $"Re-check of model {_modelId}: {_log.Count} finding(s) changed", ct,
+        Log.Record(Connection, Tx, _at, checkRunId: null, seen, $"model {_modelId}", $"Re-check of model {_modelId}: {Log.Count} finding(s) changed", ct,
             scope: (OfModel, [("@model", _modelId)]));
-        _tx.Commit();
+        Tx.Commit();
     }
 
-    public void Dispose()
+    protected override void DisposeOwn()
     {
         _insert?.Dispose();
         _update?.Dispose();
         _resolve?.Dispose();
-        _tx.Dispose(); // rolls back unless committed
-        _db.Database.CloseConnection();
     }
 
     private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
-        var cmd = _connection.CreateCommand();
-        cmd.Transaction = _tx;
+        var cmd = Connection.CreateCommand();
+        cmd.Transaction = Tx;
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
